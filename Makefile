@@ -1,0 +1,33 @@
+# Every target depends on `setup`, so a fresh clone needs nothing but Python 3.11 and curl.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup verify-docs test lint bench serve
+
+setup: $(STAMP)
+
+# Re-install only when pyproject.toml changes (the stamp is older than it).
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+verify-docs: setup
+	$(BIN)/verify-docs docs/
+
+test: setup
+	$(BIN)/python -m pytest -q -n auto tests
+	$(BIN)/verify-docs docs/
+
+lint: setup
+	$(BIN)/ruff check runner fixtures tests
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python -m tests.bench
+
+serve: setup
+	$(BIN)/verify-docs serve

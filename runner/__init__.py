@@ -1,0 +1,7 @@
+"""verify-docs: executable developer guides for SentryAgent.ai AgentIdP."""
+
+from __future__ import annotations
+
+__all__ = ["__version__"]
+
+__version__ = "0.1.0"

@@ -1,0 +1,115 @@
+"""What `plan` hands to `run`: steps, each a request with its documented response."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal as L
+
+from runner.shell import Assignment, Invocation
+from runner.source import Source
+
+__all__ = [
+    "Capture",
+    "DocumentedResponse",
+    "ExpectedStatus",
+    "Guide",
+    "HttpRequest",
+    "Step",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class HttpRequest:
+    """An `http` fence holding a request; `$VAR`, `${VAR}` and `{{VAR}}` are left unresolved."""
+
+    method: str
+    target: str
+    """The request target as written: a path (`/api/v1/token`) or a full URL."""
+    headers: tuple[tuple[str, str], ...]
+    body: str
+    source: Source
+    """The request line."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentedResponse:
+    """The response the guide shows for a request."""
+
+    kind: L["json", "http", "console", "text"]
+    body: str
+    """The documented body as written (JSON with `...` and comments, or text)."""
+    source: Source
+    """The first content line of the documented response."""
+    body_line: int
+    """The line where `body` starts (after an http block's status line and headers)."""
+    status: int | None = None
+    """The status from an `HTTP/1.1 201 Created` line, if any."""
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedStatus:
+    """The status a step must answer, and where the guide said so."""
+
+    code: int | None
+    """An exact status, or None when only a class (or nothing) is known."""
+    origin: L["directive", "http", "prose", "shape", "default"]
+    source: Source | None = None
+    status_class: int | None = None
+    """2 or 4 when `code` is None and the class is known (from the body's shape)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """A variable bound from the step's real response."""
+
+    name: str
+    path: str
+    """A jq filter (`.access_token`, `.a[0].b`) or a JSON path (`$.a.b`)."""
+    source: Source
+    raw: bool = True
+    """`jq -r`: strings without their quotes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One request of a guide, with all the guide says about it."""
+
+    name: str
+    """Method and path, as a user names it: `POST /api/v1/agents`."""
+    source: Source
+    """The `curl` word or an http block's request line."""
+    method: str
+    url: str
+    """The documented URL with variables unresolved, for display."""
+    expected: ExpectedStatus
+    command: Invocation | None = None
+    """The curl invocation (None for an http block)."""
+    http_request: HttpRequest | None = None
+    response: DocumentedResponse | None = None
+    setup: tuple[Assignment, ...] = ()
+    """Assignments written before this step (since the previous one), applied first, in order."""
+    captures: tuple[Capture, ...] = ()
+    reads: frozenset[str] = frozenset()
+    binds: frozenset[str] = frozenset()
+    skip: str | None = None
+    """A `skip="reason"` directive: the step is reported as skipped with this reason."""
+    strict: bool = False
+    ignore: tuple[str, ...] = ()
+    unordered: tuple[str, ...] = ()
+    hidden: bool = False
+    prints_response: bool = True
+    """False when the command's output is not the response body (`-o file`, `-w` only, `-I`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Guide:
+    """A planned guide: its steps (fixture steps first) or the errors that kept it from planning."""
+
+    path: str
+    steps: tuple[Step, ...] = ()
+    errors: tuple[tuple[Source, str], ...] = ()
+    """What kept the guide from being read or planned, each at its line: nothing is sent."""
+    notes: tuple[tuple[Source, str], ...] = ()
+    """Lint notes: commands that are not run, variables better written as variables."""
+    requires: tuple[str, ...] = field(default=())
