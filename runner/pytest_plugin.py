@@ -1,0 +1,146 @@
+"""The pytest11 plugin: `pytest docs/` collects each guide, one item per step.
+
+Only hooks live here; the engine is imported when a guide is collected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from runner.result import GuideResult, StepResult
+    from runner.step import Guide, Step
+
+__all__ = ["pytest_addoption", "pytest_collect_file"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("verify-docs", "executable developer guides")
+    group.addoption("--verify-target", default=None,
+                    help="verify-docs target: 'embedded' (default) or the URL of an AgentIdP.")
+    parser.addini("verify_docs_paths", type="args", default=["docs"],
+                  help="Folders (below rootdir) whose Markdown files are collected as guides.")
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix != ".md" or not _wanted(file_path, parent.config):
+        return None
+    return GuideFile.from_parent(parent, path=file_path)
+
+
+def _wanted(file_path: Path, config: pytest.Config) -> bool:
+    """Guides under the configured folders, or Markdown files named on the command line."""
+    resolved = file_path.resolve()
+    for arg in config.args:
+        if Path(arg.split("::")[0]).resolve() == resolved:
+            return True
+    roots = [(config.rootpath / folder).resolve() for folder in config.getini("verify_docs_paths")]
+    return any(resolved.is_relative_to(root) for root in roots)
+
+
+class GuideFile(pytest.File):
+    """A guide: planned on collection, run once (all steps, in order) on its first item."""
+
+    _guide: Guide
+    _result: GuideResult | None = None
+
+    def collect(self) -> list[pytest.Item]:
+        from runner.plan import plan_guide
+
+        self._guide = plan_guide(self.path, display_path=self._display())
+        if self._guide.errors:
+            return [GuideErrorItem.from_parent(self, name="plan")]
+        return [
+            StepItem.from_parent(self, name=f"{step.name} (line {step.source.line})", step=step)
+            for step in self._guide.steps
+        ]
+
+    def _display(self) -> str:
+        try:
+            return str(self.path.relative_to(self.config.rootpath))
+        except ValueError:
+            return str(self.path)
+
+    def result_for(self, step: Step) -> StepResult | None:
+        """Run the whole guide once (steps share a context), then hand out step verdicts."""
+        if self._result is None:
+            from runner.run import run_guide
+            from runner.target import make_target
+
+            target = make_target(self.config.getoption("--verify-target"))
+            self._result = run_guide(self._guide, target)
+        for result in self._result.steps:
+            if result.step is step:
+                return result
+        return None
+
+
+class GuideErrorItem(pytest.Item):
+    """A guide that cannot be read or planned: one failing item listing why."""
+
+    def runtest(self) -> None:
+        assert isinstance(self.parent, GuideFile)
+        lines = [f"{source}: {message}" for source, message in self.parent._guide.errors]
+        raise GuideFailure("\n".join(lines))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, GuideFailure):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"{self.name}"
+
+
+class StepItem(pytest.Item):
+    """One step of a guide, reported at its Markdown line."""
+
+    def __init__(self, *, step: Step, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.step = step
+
+    def runtest(self) -> None:
+        __tracebackhide__ = True
+        assert isinstance(self.parent, GuideFile)
+        result = self.parent.result_for(self.step)
+        if result is None:
+            pytest.skip("not run")
+        if result.status == "skipped":
+            pytest.skip(result.reason or "skipped")
+        if result.status in ("failed", "error"):
+            raise GuideFailure(_describe(result))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, GuideFailure):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return Path(self.step.source.path), self.step.source.line - 1, self.name
+
+
+class GuideFailure(Exception):
+    """A step's verdict, already rendered for the reader."""
+
+
+def _describe(result: StepResult) -> str:
+    """Tavern's order: the documented request, what was really sent, then the problems."""
+    from runner.report.render import render_problem
+
+    step = result.step
+    lines = [f"{step.source}: {step.name}"]
+    if step.command is not None:
+        lines += ["documented request:", *("    " + ln for ln in step.command.text.splitlines())]
+    if result.exchange is not None:
+        ex = result.exchange
+        lines.append(f"sent: {ex.method} {ex.url}")
+        lines += [f"    {name}: {value}" for name, value in ex.request_headers]
+        if ex.request_body:
+            lines.append("    " + ex.request_body[:2000])
+        lines.append(f"received: {ex.status}")
+    lines.append("problems:")
+    lines += ["  " + render_problem(p).replace("\n", "\n  ") for p in result.problems]
+    return "\n".join(lines)

@@ -1,0 +1,45 @@
+"""`pytest docs/` through the pytest11 plugin: one item per step, at its Markdown line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+GUIDES = Path(__file__).parent / "guides"
+
+
+def _docs(pytester: pytest.Pytester, *names: str) -> None:
+    docs = pytester.path / "docs"
+    docs.mkdir()
+    for name in names:
+        (docs / name).write_text((GUIDES / name).read_text())
+
+
+def test_clean_guide_items_pass(pytester: pytest.Pytester) -> None:
+    _docs(pytester, "clean-register.md")
+    result = pytester.runpytest_subprocess("docs", "-v", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(["*clean-register.md::POST /api/v1/agents (line *) PASSED*"])
+
+
+def test_drifted_guide_fails_at_its_line_and_blocks_the_rest(pytester: pytest.Pytester) -> None:
+    _docs(pytester, "drift-changed-value.md")
+    result = pytester.runpytest_subprocess("docs", "-rs", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1, skipped=2)
+    result.stdout.fnmatch_lines(["*drift-changed-value.md:*", "*pending*", "*blocked by line*"])
+    assert "runner/" not in result.stdout.str()
+
+
+def test_works_under_xdist_loadfile(pytester: pytest.Pytester) -> None:
+    _docs(pytester, "clean-register.md", "drift-status.md")
+    result = pytester.runpytest_subprocess("docs", "-n", "2", "--dist", "loadfile",
+                                           "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3, failed=1, skipped=2)
+
+
+def test_markdown_outside_docs_is_not_collected(pytester: pytest.Pytester) -> None:
+    (pytester.path / "notes.md").write_text((GUIDES / "drift-status.md").read_text())
+    pytester.makepyfile(test_nothing="def test_ok():\n    pass\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
