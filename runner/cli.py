@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from runner.errors import VerifyDocsError
+
+if TYPE_CHECKING:
+    from runner.result import RunResult
+    from runner.selection import Selection
+    from runner.step import Guide
+    from runner.target import Target
 
 __all__ = ["main"]
 
@@ -38,19 +46,16 @@ def cli() -> None:
 @click.option("--lint", is_flag=True, help="Read and plan the guides; send nothing.")
 @click.option("-k", "keyword", help="Only guides or steps matching this expression.")
 @click.option("-v", "--verbose", is_flag=True, help="Show each plan, request and response.")
-def run_command(
-    paths: tuple[str, ...],
-    target: str | None,
-    json_path: str | None,
-    junitxml: str | None,
-    lint: bool,
-    keyword: str | None,
-    verbose: bool,
-) -> None:
+@click.option("-n", "jobs", type=click.IntRange(1, 64), help="Guides run in parallel.")
+@click.option("--read-only", is_flag=True,
+              help="Send nothing that changes state (production smoke checks).")
+@click.option("--keep", is_flag=True,
+              help="Leave the agents a guide created (no cleanup on a URL target).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
+              help="Seconds a request may take when the guide gives no -m.")
+def run_command(paths: tuple[str, ...], **options: Any) -> None:
     """Verify the guides under PATHS (default: docs/)."""
-    status = _guarded(lambda: _run(paths or ("docs/",), target, json_path, junitxml, lint,
-                                   keyword, verbose))
-    sys.exit(status)
+    sys.exit(_guarded(lambda: _run(paths, **options)))
 
 
 @cli.command("serve")
@@ -84,42 +89,119 @@ def _guarded(action: Callable[[], int]) -> int:
 
 def _run(
     paths: Sequence[str],
-    target_spec: str | None,
+    *,
+    target: str | None,
     json_path: str | None,
     junitxml: str | None,
     lint: bool,
     keyword: str | None,
     verbose: bool,
+    jobs: int | None,
+    read_only: bool,
+    keep: bool,
+    timeout: float | None,
 ) -> int:
+    from runner.config import load_config
     from runner.discover import find_guides
     from runner.plan import plan_guide
-    from runner.report.terminal import Progress, write_lint, write_terminal
+    from runner.report.terminal import write_lint
     from runner.selection import Selection
 
+    config = load_config().override(timeout=timeout, jobs=jobs)
     selection = Selection.parse(keyword) if keyword else None
-    guides = [plan_guide(path, display_path=_display(path)) for path in find_guides(paths)]
+    guides = [plan_guide(path, display_path=_display(path), root=config.root)
+              for path in find_guides(paths or config.paths)]
     if selection is not None:
         guides = [g for g in guides if selection.wants_guide(g)]
     if lint:
         write_lint(guides, sys.stdout, verbose=verbose)
         return 2 if any(g.errors for g in guides) else 0
 
-    from runner.result import RunResult
-    from runner.run import run_guide
-    from runner.target import make_target
+    from runner.isolation import new_run_id
+    from runner.retry import RetryPolicy
+    from runner.target import TargetOptions, make_target
 
-    target = make_target(target_spec)
+    options = TargetOptions(
+        timeout=config.timeout,
+        retry=RetryPolicy(attempts=config.retries, max_wait=config.retry_max_wait,
+                          deadline=config.step_deadline),
+        run_id=new_run_id(),
+        unique_fields=frozenset(config.unique_fields),
+        keep=keep,
+        read_only=read_only,
+    )
+    chosen = make_target(target or (None if config.target == "embedded" else config.target),
+                         options=options)
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    results = []
-    with Progress(len(guides), enabled=color) as progress:
-        for guide in guides:
-            step_filter = selection.step_filter(guide) if selection is not None else None
-            results.append(run_guide(guide, target, selected=step_filter))
-            progress.advance(guide.path)
-    result = RunResult(target=target.name, guides=tuple(results))
+    result, interrupted = _run_guides(guides, chosen, selection, config.jobs, color)
+    from runner.report.terminal import write_terminal
+
     write_terminal(result, sys.stdout, verbose=verbose, color=color)
     _write_reports(result, json_path, junitxml)
+    if interrupted:
+        click.echo("verify-docs: interrupted; cleaned up and reported what ran", err=True)
+        return 130
     return result.exit_status
+
+
+def _run_guides(
+    guides: Sequence[Guide], target: Target, selection: Selection | None, jobs: int, color: bool
+) -> tuple[RunResult, bool]:
+    """Run guides (in parallel up to `jobs`), keeping their order in the results."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from runner.report.terminal import Progress
+    from runner.result import GuideResult, RunResult
+    from runner.run import Interrupted, run_guide
+
+    cancel = threading.Event()
+    results: dict[int, GuideResult] = {}
+
+    def one(number: int) -> GuideResult:
+        guide = guides[number]
+        wanted = selection.step_filter(guide) if selection is not None else None
+        return run_guide(guide, target, selected=wanted, number=number, cancel=cancel)
+
+    interrupted = False
+    previous = signal.signal(signal.SIGTERM, _terminate) if _main_thread() else None
+    try:
+        with Progress(len(guides), enabled=color) as progress, \
+                ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(one, n): n for n in range(len(guides))}
+            try:
+                for future, number in futures.items():
+                    try:
+                        results[number] = future.result()
+                    except Interrupted as stop:
+                        results[number] = stop.result
+                        raise KeyboardInterrupt from None
+                    progress.advance(guides[number].path)
+            except KeyboardInterrupt:
+                interrupted = True
+                cancel.set()
+                for future in futures:
+                    future.cancel()
+                for future, number in futures.items():
+                    if number in results or future.cancelled():
+                        continue
+                    try:
+                        results[number] = future.result()
+                    except Interrupted as stop:
+                        results[number] = stop.result
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    ordered = tuple(results[n] for n in sorted(results))
+    return RunResult(target=target.name, guides=ordered), interrupted
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM ends a run the way Ctrl-C does: clean up, report, exit."""
+    raise KeyboardInterrupt
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
 
 
 def _write_reports(result: Any, json_path: str | None, junitxml: str | None) -> None:

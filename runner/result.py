@@ -8,7 +8,7 @@ from typing import Literal as L
 from runner.source import Source
 from runner.step import Step
 
-__all__ = ["Exchange", "GuideResult", "Problem", "RunResult", "StepResult", "Verdict"]
+__all__ = ["Cleanup", "Exchange", "GuideResult", "Problem", "RunResult", "StepResult", "Verdict"]
 
 Verdict = L["passed", "failed", "error", "skipped"]
 
@@ -54,6 +54,8 @@ class StepResult:
     exchange: Exchange | None = None
     reason: str | None = None
     """Why the step was skipped or could not run."""
+    retries: tuple[str, ...] = ()
+    """Each retry on the way to the final response (staging: 429, 503, dropped connections)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,17 @@ class GuideResult:
     steps: tuple[StepResult, ...] = ()
     errors: tuple[tuple[Source, str], ...] = ()
     target_fault: bool = False
+    cleanup: tuple[Cleanup, ...] = ()
+    """What was done, after the guide, to the agents it created and left active."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cleanup:
+    """One agent decommissioned (or not) after its guide ended."""
+
+    agent_id: str
+    outcome: L["decommissioned", "failed", "kept"]
+    detail: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,43 +2,34 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import time
+import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
 
+from runner.cleanup import AgentLedger
 from runner.context import Context
-from runner.curl import CurlRequest, build_request
 from runner.errors import DocError, TargetError
 from runner.jq import render, select
 from runner.match import ExampleBook, match_response
-from runner.result import Exchange, GuideResult, Problem, StepResult, Verdict
+from runner.prepare import Outbound, RequestBuilder, is_secret_name, loads_or_none
+from runner.result import Cleanup, Exchange, GuideResult, Problem, StepResult, Verdict
+from runner.retry import SAFE_METHODS
 from runner.secrets import SecretSet
-from runner.shell import Invocation, expand_argv, expand_word
-from runner.step import Guide, HttpRequest, Step
-from runner.target import Session, Target, describe_fault
-from runner.templating import fill_template
+from runner.sender import Delivery, Sender
+from runner.shell import UnboundVariable, expand_word
+from runner.step import Guide, Step
+from runner.target import Session, Target
 
-__all__ = ["run_guide"]
+__all__ = ["Interrupted", "run_guide"]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = 30.0
 _BODY_LIMIT = 64 * 1024
-
-
-class _Outbound:
-    """A request ready to send, with how to send it."""
-
-    def __init__(self, request: httpx.Request, curl: CurlRequest | None, documented: str) -> None:
-        self.request = request
-        self.curl = curl
-        self.documented_url = documented
-        """The URL as the guide wrote it, variables resolved, before moving it to the target."""
+# Reads that read-only mode still sends although they are POSTs.
+_READ_ONLY_POSTS = ("/token", "/token/introspect")
 
 
 def run_guide(
@@ -46,25 +37,43 @@ def run_guide(
     target: Target,
     *,
     selected: Callable[[Step], bool] | None = None,
+    number: int = 0,
+    cancel: threading.Event | None = None,
 ) -> GuideResult:
-    """Run every step of a planned guide in order; steps after a failure are blocked."""
+    """Run every step of a planned guide in order; steps after a failure are blocked.
+
+    `selected` (from `-k`) limits what is reported; `number` tells parallel guides apart;
+    `cancel`, once set, interrupts the guide at its next step (parallel runs).
+    """
     if guide.errors:
         return GuideResult(path=guide.path, status="error", errors=guide.errors)
     if not guide.steps:
         return GuideResult(path=guide.path, status="passed")
-    session = target.open()
-    runner = _GuideRunner(guide, session)
-    last = _last_selected(guide, selected)
+    runner = _GuideRunner(guide, target.open(number), cancel)
+    results: list[StepResult] = []
     try:
-        results = runner.run(last, selected)
-    finally:
-        runner.close()
-    return GuideResult(
-        path=guide.path,
-        status=_guide_status(results),
-        steps=tuple(results),
-        target_fault=runner.target_fault,
-    )
+        runner.run(_last_selected(guide, selected), selected, results)
+    except KeyboardInterrupt:
+        # Interrupted (SIGINT, or SIGTERM turned into one): the shared target still gets its
+        # agents back, and what ran is still reported.
+        done = {id(result.step) for result in results}
+        results.extend(runner.skipped(step, "interrupted") for step in guide.steps
+                       if id(step) not in done)
+        partial = GuideResult(path=guide.path, status=_guide_status(results),
+                              steps=tuple(results), target_fault=runner.target_fault,
+                              cleanup=runner.close())
+        raise Interrupted(partial) from None
+    cleanup = runner.close()
+    return GuideResult(path=guide.path, status=_guide_status(results), steps=tuple(results),
+                       target_fault=runner.target_fault, cleanup=cleanup)
+
+
+class Interrupted(Exception):
+    """The run was interrupted; `result` holds the guide as far as it got, cleaned up."""
+
+    def __init__(self, result: GuideResult) -> None:
+        super().__init__("interrupted")
+        self.result = result
 
 
 def _last_selected(guide: Guide, selected: Callable[[Step], bool] | None) -> int:
@@ -85,8 +94,9 @@ def _guide_status(results: list[StepResult]) -> Verdict:
 class _GuideRunner:
     """One guide's context: variables, examples seen, secrets, the HTTP client."""
 
-    def __init__(self, guide: Guide, session: Session) -> None:
+    def __init__(self, guide: Guide, session: Session, cancel: threading.Event | None) -> None:
         self.guide = guide
+        self.cancel = cancel
         self.session = session
         self.context = Context(session.variables)
         self.book = ExampleBook()
@@ -94,21 +104,31 @@ class _GuideRunner:
         for secret in session.secrets:
             self.secrets.add(secret)
         self.client = httpx.Client(transport=session.transport, follow_redirects=False)
+        self.sender = Sender(self.client, session.retry)
+        self.builder = RequestBuilder(session, self.context, self.book, self.secrets)
+        self.ledger = AgentLedger()
         self.target_fault = False
+        self.read_only_skip: int | None = None
 
-    def close(self) -> None:
-        self.client.close()
+    def close(self) -> tuple[Cleanup, ...]:
+        try:
+            if self.session.cleanup:
+                return self.ledger.decommission(self.client, self.session)
+            return tuple(Cleanup(agent, "kept") for agent in self.ledger.leftovers())
+        finally:
+            self.client.close()
 
-    def run(self, last: int, selected: Callable[[Step], bool] | None) -> list[StepResult]:
-        results: list[StepResult] = []
+    def run(
+        self, last: int, selected: Callable[[Step], bool] | None, results: list[StepResult]
+    ) -> None:
         blocked_by: int | None = None
-        for index, step in enumerate(self.guide.steps):
-            if index > last:
-                break
+        for step in self.guide.steps[: last + 1]:
+            if self.cancel is not None and self.cancel.is_set():
+                raise KeyboardInterrupt
             if blocked_by is not None:
-                result = self._skipped(step, f"blocked by line {blocked_by}")
+                result = self.skipped(step, f"blocked by line {blocked_by}")
             elif step.skip is not None:
-                result = self._skipped(step, step.skip)
+                result = self.skipped(step, step.skip)
             else:
                 result = self.run_step(step)
                 if result.status in ("failed", "error"):
@@ -117,9 +137,8 @@ class _GuideRunner:
             # their failures are reported: nothing that went wrong is ever hidden.
             if selected is None or selected(step) or result.status in ("failed", "error"):
                 results.append(result)
-        return results
 
-    def _skipped(self, step: Step, reason: str) -> StepResult:
+    def skipped(self, step: Step, reason: str) -> StepResult:
         return StepResult(step=step, status="skipped", method=step.method,
                           url=self.secrets.mask(step.url), reason=reason)
 
@@ -135,17 +154,37 @@ class _GuideRunner:
             for assignment in step.setup:
                 value = " ".join(expand_word(assignment.value, self.context))
                 self._assign(assignment.name, value)
-            outbound = self._prepare(step)
+            outbound = self.builder.build(step)
+        except UnboundVariable as exc:
+            if self.read_only_skip is not None:
+                return self.skipped(step, f"needs ${exc.name}, from the step at line "
+                                           f"{self.read_only_skip} that read-only mode skipped")
+            return self._error(step, exc.message)
         except DocError as exc:
             return self._error(step, exc.message)
-        request = outbound.request
+        if self.session.read_only and _changes_state(outbound.request):
+            self.read_only_skip = step.source.line
+            return self.skipped(step, f"read-only mode: {outbound.request.method} changes state")
         url = self.secrets.mask(outbound.documented_url)
         try:
-            response, elapsed = self._send(outbound)
+            delivery = self._send(outbound)
         except TargetError as exc:
             self.target_fault = True
             return self._error(step, exc.message, url)
-        exchange = self._exchange(request, response, elapsed)
+        return self._judge(step, outbound, delivery, url)
+
+    def _judge(self, step: Step, outbound: Outbound, delivery: Delivery, url: str) -> StepResult:
+        request, response = outbound.request, delivery.response
+        if self.session.isolation is not None:
+            # The guide documents its own values, not the run-tagged ones that were sent.
+            text = self.session.isolation.inbound_text(response.text)
+            response = httpx.Response(response.status_code, headers=response.headers,
+                                      content=text.encode(), request=request)
+        body = loads_or_none(response.text) if response.content else None
+        self.ledger.observe(request.method, request.url.path, response.status_code, body)
+        if body is not None:
+            self.secrets.collect_from_json(body)
+        exchange = self._exchange(request, response, delivery.elapsed)
         expected = step.expected.code
         if response.status_code >= 500 and (expected is None or expected < 500):
             self.target_fault = True
@@ -154,115 +193,33 @@ class _GuideRunner:
             return StepResult(step=step, status="error", method=request.method, url=url,
                               actual_status=response.status_code, exchange=exchange,
                               problems=(Problem(message=message, source=step.source),),
-                              reason=message)
-        body = _json_or_none(response)
-        self._collect_secrets(body)
+                              reason=message, retries=delivery.retries)
         problems = list(match_response(step, response, self.book))
-        problems.extend(self._capture(step, response, body))
+        problems.extend(self._capture(step, body))
         self.context.learn_response(body)
         masked = tuple(self._mask_problem(p) for p in problems)
         failed = any(p.severity == "failure" for p in masked)
         return StepResult(step=step, status="failed" if failed else "passed",
                           method=request.method, url=url, actual_status=response.status_code,
-                          problems=masked, exchange=exchange)
-
-    # -- preparing -----------------------------------------------------------------
+                          problems=masked, exchange=exchange, retries=delivery.retries)
 
     def _assign(self, name: str, value: str) -> None:
-        if _secret_name(name):
+        if is_secret_name(name):
             self.secrets.add(value)
         self.context.assign(name, value)
 
-    def _prepare(self, step: Step) -> _Outbound:
-        if step.command is not None:
-            return self._prepare_curl(step, step.command)
-        if step.http_request is not None:
-            return self._prepare_http(step.http_request)
-        raise DocError("step has neither a curl command nor an http request", step.source)
-
-    def _prepare_curl(self, step: Step, command: Invocation) -> _Outbound:
-        argv = [self.book.substitute(arg) for arg in expand_argv(command.argv, self.context,
-                                                                 self._refuse_substitution)]
-        stdin = None
-        if command.stdin is not None:
-            text = "".join(expand_word(command.stdin, self.context))
-            stdin = self.book.substitute(text).encode()
-        cwd = Path(step.source.path).parent
-        curl = build_request(argv, cwd=cwd, stdin=stdin, source=step.source)
-        for secret in curl.secrets:
-            self.secrets.add(secret)
-        request = curl.to_httpx()
-        self._collect_request_secrets(request)
-        documented = str(request.url)
-        rewritten = self.session.rewrite(request.url)
-        request = httpx.Request(request.method, rewritten, headers=request.headers,
-                                content=request.content)
-        return _Outbound(request, curl, documented)
-
-    def _refuse_substitution(self, invocation: Invocation) -> str:
-        raise DocError("a command substitution `$(...)` is only run in "
-                       "`export NAME=$(curl ... | jq -r FILTER)`", invocation.source)
-
-    def _prepare_http(self, spec: HttpRequest) -> _Outbound:
-        def fill(text: str) -> str:
-            return self.book.substitute(fill_template(text, self.context, spec.source))
-
-        target = fill(spec.target)
-        if target.startswith("/"):
-            target = "http://localhost:3000" + target
-        headers = [(name, fill(value)) for name, value in spec.headers]
-        body = fill(spec.body).encode()
-        url = httpx.URL(target)
-        request = httpx.Request(spec.method, self.session.rewrite(url), headers=headers,
-                                content=body)
-        self._collect_request_secrets(request)
-        return _Outbound(request, None, str(url))
-
-    def _collect_request_secrets(self, request: httpx.Request) -> None:
-        auth = request.headers.get("authorization")
-        if auth:
-            self.secrets.add(auth.split(" ", 1)[-1])
-        content_type = request.headers.get("content-type", "")
-        text = request.content.decode("utf-8", "replace")
-        if "json" in content_type:
-            self._collect_secrets(_loads(text))
-        elif "x-www-form-urlencoded" in content_type:
-            self.secrets.collect_from_form(text)
-
-    def _collect_secrets(self, body: Any) -> None:
-        if body is not None:
-            self.secrets.collect_from_json(body)
-
-    # -- sending -------------------------------------------------------------------
-
-    def _send(self, outbound: _Outbound) -> tuple[httpx.Response, float]:
+    def _send(self, outbound: Outbound) -> Delivery:
         curl = outbound.curl
-        timeout = httpx.Timeout(curl.timeout if curl and curl.timeout else DEFAULT_TIMEOUT,
-                                connect=curl.connect_timeout if curl else None)
-        follow = bool(curl and curl.follow_redirects)
-        hops = curl.max_redirects if curl else 0
-        request = outbound.request
-        request.extensions["timeout"] = timeout.as_dict()
-        started = time.perf_counter()
-        try:
-            response = self.client.send(request)
-            while follow and response.is_redirect and hops > 0:
-                nxt = response.next_request
-                # Redirects stay on the target's origin, so credentials never travel elsewhere.
-                if nxt is None or (nxt.url.scheme, nxt.url.host, nxt.url.port) != (
-                    request.url.scheme, request.url.host, request.url.port
-                ):
-                    break
-                hops -= 1
-                nxt.extensions["timeout"] = timeout.as_dict()
-                response = self.client.send(nxt)
-        except httpx.HTTPError as exc:
-            raise describe_fault(str(request.url), exc) from None
-        return response, time.perf_counter() - started
+        seconds = curl.timeout if curl and curl.timeout else self.session.timeout
+        timeout = httpx.Timeout(seconds, connect=curl.connect_timeout if curl else None)
+        return self.sender.send(
+            outbound.request,
+            timeout=timeout,
+            follow_redirects=bool(curl and curl.follow_redirects),
+            max_redirects=curl.max_redirects if curl else 0,
+        )
 
-    # -- after ---------------------------------------------------------------------
-
-    def _capture(self, step: Step, response: httpx.Response, body: Any) -> list[Problem]:
+    def _capture(self, step: Step, body: Any) -> list[Problem]:
         problems: list[Problem] = []
         for capture in step.captures:
             if body is None:
@@ -303,6 +260,12 @@ class _GuideRunner:
         )
 
 
+def _changes_state(request: httpx.Request) -> bool:
+    if request.method in SAFE_METHODS:
+        return False
+    return not (request.method == "POST" and request.url.path.endswith(_READ_ONLY_POSTS))
+
+
 def _masked_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
     out = []
     for name, value in headers.multi_items():
@@ -311,21 +274,3 @@ def _masked_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
             value = f"{scheme} ***".strip()
         out.append((name, value))
     return out
-
-
-def _secret_name(name: str) -> bool:
-    lowered = name.lower()
-    return any(word in lowered for word in ("token", "secret", "password"))
-
-
-def _json_or_none(response: httpx.Response) -> Any:
-    if not response.content:
-        return None
-    return _loads(response.text)
-
-
-def _loads(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import httpx
 
 from runner.errors import DocError, TargetError
+from runner.isolation import Isolation
+from runner.retry import RetryPolicy
 
 __all__ = [
     "DOCUMENTED_BASE_URL",
@@ -20,6 +22,7 @@ __all__ = [
     "EmbeddedTarget",
     "Session",
     "Target",
+    "TargetOptions",
     "UrlTarget",
     "make_target",
 ]
@@ -38,6 +41,15 @@ class Session:
     variables: Mapping[str, str] = field(default_factory=dict)
     """What the target provides: BOOTSTRAP_TOKEN and BASE_URL (in documented form)."""
     secrets: tuple[str, ...] = ()
+    retry: RetryPolicy = field(default_factory=lambda: RetryPolicy(attempts=1))
+    """No retries in process: the embedded IdP neither drops connections nor needs patience."""
+    isolation: Isolation | None = None
+    """On a shared target, unique fields are tagged with the run id (None when embedded)."""
+    cleanup: bool = False
+    """Decommission the agents a guide created and left active, when it ends."""
+    read_only: bool = False
+    """Send nothing that changes state (token issuance and introspection excepted)."""
+    timeout: float = 30.0
 
     def rewrite(self, url: httpx.URL) -> httpx.URL:
         """Move a documented URL onto the target, refusing every other origin."""
@@ -55,13 +67,25 @@ class Session:
         return httpx.URL(self.origin.rstrip("/") + url.raw_path.decode("ascii"))
 
 
+@dataclass(frozen=True, slots=True)
+class TargetOptions:
+    """How a run treats its target (from the command line and `[tool.verify-docs]`)."""
+
+    timeout: float = 30.0
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    run_id: str = "r0000"
+    unique_fields: frozenset[str] = frozenset({"email"})
+    keep: bool = False
+    read_only: bool = False
+
+
 class Target:
     """A place guides run against; `open()` gives each guide its own Session."""
 
     name: str
 
-    def open(self) -> Session:
-        """A fresh session for one guide."""
+    def open(self, number: int = 0) -> Session:
+        """A fresh session for one guide (`number` tells parallel guides apart)."""
         raise NotImplementedError
 
 
@@ -70,10 +94,11 @@ class EmbeddedTarget(Target):
 
     name = "embedded"
 
-    def __init__(self, *, rate_limit: int = 100) -> None:
+    def __init__(self, *, rate_limit: int = 100, options: TargetOptions | None = None) -> None:
         self._rate_limit = rate_limit
+        self._options = options or TargetOptions()
 
-    def open(self) -> Session:
+    def open(self, number: int = 0) -> Session:
         # Imported here so that planning and linting never load the IdP.
         from fixtures.idp import IdP
 
@@ -83,41 +108,56 @@ class EmbeddedTarget(Target):
             origin=DOCUMENTED_ORIGIN,
             variables={"BOOTSTRAP_TOKEN": idp.bootstrap_token, "BASE_URL": DOCUMENTED_BASE_URL},
             secrets=(idp.bootstrap_token,),
+            read_only=self._options.read_only,
+            timeout=self._options.timeout,
         )
 
 
 class UrlTarget(Target):
     """A running AgentIdP (staging, or `verify-docs serve`) at a URL."""
 
-    def __init__(self, url: str, *, bootstrap_token: str | None) -> None:
+    def __init__(
+        self, url: str, *, bootstrap_token: str | None, options: TargetOptions | None = None
+    ) -> None:
         parsed = httpx.URL(url)
         if parsed.scheme not in ("http", "https") or not parsed.host:
             raise DocError(f"--target: expected 'embedded' or an http(s) URL, got {url!r}")
         self.name = url
         self._origin = str(parsed.copy_with(query=None, fragment=None)).rstrip("/")
         self._bootstrap_token = bootstrap_token
+        self._options = options or TargetOptions()
 
-    def open(self) -> Session:
+    def open(self, number: int = 0) -> Session:
         variables = {"BASE_URL": DOCUMENTED_BASE_URL}
         secrets: tuple[str, ...] = ()
         if self._bootstrap_token:
             variables["BOOTSTRAP_TOKEN"] = self._bootstrap_token
             secrets = (self._bootstrap_token,)
+        options = self._options
         return Session(
             transport=httpx.HTTPTransport(retries=0),
             origin=self._origin,
             variables=variables,
             secrets=secrets,
+            retry=options.retry,
+            isolation=Isolation(tag=f"{options.run_id}-{number}", fields=options.unique_fields),
+            cleanup=not options.keep,
+            read_only=options.read_only,
+            timeout=options.timeout,
         )
 
 
-def make_target(spec: str | None, environ: Mapping[str, str] | None = None) -> Target:
+def make_target(
+    spec: str | None,
+    environ: Mapping[str, str] | None = None,
+    options: TargetOptions | None = None,
+) -> Target:
     """`embedded` (the default) or a URL; a URL target reads IDP_BOOTSTRAP_TOKEN."""
     environ = os.environ if environ is None else environ
     spec = spec or environ.get("VERIFY_DOCS_TARGET") or "embedded"
     if spec == "embedded":
-        return EmbeddedTarget()
-    return UrlTarget(spec, bootstrap_token=environ.get("IDP_BOOTSTRAP_TOKEN"))
+        return EmbeddedTarget(options=options)
+    return UrlTarget(spec, bootstrap_token=environ.get("IDP_BOOTSTRAP_TOKEN"), options=options)
 
 
 def describe_fault(url: str, exc: Exception) -> TargetError:

@@ -1,0 +1,75 @@
+"""Staging isolation: unique field values carry the run id out, and lose it on the way back.
+
+`screener-001@myproject.ai` is sent as `screener-001+r7f3a-1@myproject.ai`, so two runs,
+or two guides of one run, never collide on a shared server; responses are mapped back before
+matching, so the guide stays exactly as written.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+__all__ = ["Isolation", "new_run_id"]
+
+
+def new_run_id() -> str:
+    """A short random id for one run (`r` + 4 hex digits, like `r7f3a`)."""
+    return "r" + secrets.token_hex(2)
+
+
+@dataclass(frozen=True, slots=True)
+class Isolation:
+    """How one guide's unique values are made its own on a shared target."""
+
+    tag: str
+    """The run id and the guide's number: `r7f3a-1`."""
+    fields: frozenset[str]
+    """Field names whose values must be unique on the server (`email` by default)."""
+
+    def _out(self, value: str) -> str:
+        if "@" in value:
+            local, _, domain = value.rpartition("@")
+            return f"{local}+{self.tag}@{domain}"
+        return f"{value}-{self.tag}"
+
+    def _rewrite(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                key: self._out(item) if key in self.fields and isinstance(item, str)
+                else self._rewrite(item)
+                for key, item in value.items()
+            }
+        if isinstance(value, list):
+            return [self._rewrite(item) for item in value]
+        return value
+
+    def outbound_body(self, body: bytes, content_type: str) -> bytes:
+        """The request body with every unique field tagged (JSON and form bodies)."""
+        if not body:
+            return body
+        if "json" in content_type:
+            try:
+                return json.dumps(self._rewrite(json.loads(body))).encode()
+            except ValueError:
+                return body
+        if "x-www-form-urlencoded" in content_type:
+            pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+            return urlencode(
+                [(k, self._out(v) if k in self.fields else v) for k, v in pairs]
+            ).encode()
+        return body
+
+    def outbound_query(self, query: str) -> str:
+        """Query parameters named like a unique field (`?email=...`) are tagged too."""
+        if not query or not any(f"{name}=" in query for name in self.fields):
+            return query
+        pairs = parse_qsl(query, keep_blank_values=True)
+        return urlencode([(k, self._out(v) if k in self.fields else v) for k, v in pairs])
+
+    def inbound_text(self, text: str) -> str:
+        """A response body with this guide's tags removed, as the guide documents it."""
+        return text.replace(f"+{self.tag}@", "@").replace(f"-{self.tag}", "")

@@ -1,0 +1,130 @@
+"""A step with the guide's context -> the exact request to send to the target."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from runner.context import Context
+from runner.curl import CurlRequest, build_request
+from runner.errors import DocError
+from runner.match import ExampleBook
+from runner.secrets import SecretSet
+from runner.shell import Invocation, expand_argv, expand_word
+from runner.step import HttpRequest, Step
+from runner.target import DOCUMENTED_ORIGIN, Session
+from runner.templating import fill_template
+
+__all__ = ["Outbound", "RequestBuilder", "is_secret_name"]
+
+
+@dataclass(frozen=True, slots=True)
+class Outbound:
+    """A request ready to send, and how curl would have sent it."""
+
+    request: httpx.Request
+    curl: CurlRequest | None
+    documented_url: str
+    """The URL as the guide wrote it, variables resolved, before moving it to the target."""
+
+
+def is_secret_name(name: str) -> bool:
+    """Variables and fields named like a token, secret or password hold secrets."""
+    lowered = name.lower()
+    return any(word in lowered for word in ("token", "secret", "password"))
+
+
+class RequestBuilder:
+    """Resolves variables and documented examples, then translates and moves the request."""
+
+    def __init__(
+        self, session: Session, context: Context, book: ExampleBook, secrets: SecretSet
+    ) -> None:
+        self._session = session
+        self._context = context
+        self._book = book
+        self._secrets = secrets
+
+    def build(self, step: Step) -> Outbound:
+        """The request for `step`, or DocError (unbound variable, bad flag, foreign origin)."""
+        if step.command is not None:
+            outbound = self._from_curl(step, step.command)
+        elif step.http_request is not None:
+            outbound = self._from_http(step.http_request)
+        else:
+            raise DocError("step has neither a curl command nor an http request", step.source)
+        self._collect_secrets(outbound.request)
+        return outbound
+
+    def _from_curl(self, step: Step, command: Invocation) -> Outbound:
+        substitute = self._book.substitute
+        words = expand_argv(command.argv, self._context, _refuse_substitution)
+        argv = [substitute(word) for word in words]
+        stdin = None
+        if command.stdin is not None:
+            stdin = substitute("".join(expand_word(command.stdin, self._context))).encode()
+        curl = build_request(argv, cwd=Path(step.source.path).parent, stdin=stdin,
+                             source=step.source)
+        for secret in curl.secrets:
+            self._secrets.add(secret)
+        return self._moved(curl.to_httpx(), curl)
+
+    def _from_http(self, spec: HttpRequest) -> Outbound:
+        def fill(text: str) -> str:
+            return self._book.substitute(fill_template(text, self._context, spec.source))
+
+        target = fill(spec.target)
+        if target.startswith("/"):
+            target = DOCUMENTED_ORIGIN + target
+        try:
+            url = httpx.URL(target)
+        except httpx.InvalidURL as exc:
+            raise DocError(f"invalid request target {target!r}: {exc}", spec.source) from None
+        headers = [(name, fill(value)) for name, value in spec.headers]
+        request = httpx.Request(spec.method, url, headers=headers, content=fill(spec.body).encode())
+        return self._moved(request, None)
+
+    def _moved(self, request: httpx.Request, curl: CurlRequest | None) -> Outbound:
+        """The documented origin becomes the target's; unique values get the run's tag."""
+        documented = str(request.url)
+        url = self._session.rewrite(request.url)
+        content = request.content
+        isolation = self._session.isolation
+        if isolation is not None:
+            content = isolation.outbound_body(content, request.headers.get("content-type", ""))
+            query = isolation.outbound_query(url.query.decode("ascii", "replace"))
+            url = url.copy_with(query=query.encode("ascii") or None)
+        headers = [(k, v) for k, v in request.headers.multi_items()
+                   if k.lower() not in ("content-length", "host")]
+        moved = httpx.Request(request.method, url, headers=headers, content=content)
+        return Outbound(moved, curl, documented)
+
+    def _collect_secrets(self, request: httpx.Request) -> None:
+        auth = request.headers.get("authorization")
+        if auth:
+            self._secrets.add(auth.split(" ", 1)[-1])
+        content_type = request.headers.get("content-type", "")
+        text = request.content.decode("utf-8", "replace")
+        if "json" in content_type:
+            body = loads_or_none(text)
+            if body is not None:
+                self._secrets.collect_from_json(body)
+        elif "x-www-form-urlencoded" in content_type:
+            self._secrets.collect_from_form(text)
+
+
+def _refuse_substitution(invocation: Invocation) -> str:
+    raise DocError("a command substitution `$(...)` is only run in "
+                   "`export NAME=$(curl ... | jq -r FILTER)`", invocation.source)
+
+
+def loads_or_none(text: str) -> Any:
+    """JSON, or None when the text is not JSON."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None

@@ -1,0 +1,263 @@
+"""Markdown -> blocks: fences, prose and `<!-- verify: ... -->` directives, each at its line.
+
+markdown-it-py does the reading (fences in lists and blockquotes, `~~~` fences, longer fences
+holding shorter ones); `token.map` gives the lines. Nothing here knows shell, curl or HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal as L
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from runner._directive import DIRECTIVE_WORDS, Directive, parse_directive, split_words
+from runner.errors import DocError
+from runner.source import Source
+
+__all__ = [
+    "DIRECTIVE_WORDS",
+    "Block",
+    "Directive",
+    "Document",
+    "Fence",
+    "Prose",
+    "decode_markdown",
+    "read_markdown",
+    "read_path",
+]
+
+_PREFIX = "verify:"
+
+
+@dataclass(frozen=True, slots=True)
+class Fence:
+    """A fenced code block, its content with the container's indentation or `>` removed."""
+
+    info: str
+    """The whole info string (`bash title="x"`)."""
+    lang: str
+    """The info string's first word, lower-cased (`bash`, `json`, `http`...)."""
+    text: str
+    source: Source
+    """The opening fence line."""
+    content_line: int
+    """The 1-based line of the first content line."""
+    hidden: bool = False
+    """Written inside a `<!-- verify: hidden ... -->` comment."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prose:
+    """A paragraph, heading or table cell as plain text; soft breaks kept as newlines."""
+
+    text: str
+    source: Source
+    kind: L["paragraph", "heading", "cell"] = "paragraph"
+
+    def line_of(self, offset: int) -> int:
+        """The 1-based line of the character at `offset` in `text`."""
+        return self.source.line + self.text.count("\n", 0, max(offset, 0))
+
+
+Block = Fence | Prose | Directive
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A guide read: its blocks in source order and the errors found while reading."""
+
+    path: str
+    blocks: tuple[Block, ...]
+    errors: tuple[DocError, ...] = ()
+
+
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table")
+
+
+def decode_markdown(data: bytes, path: str) -> str:
+    """Bytes -> text, or DocError at the file for binary (NUL) or non-UTF-8 content."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise DocError(
+            f"not a Markdown text file: NUL byte at line {line}, expected UTF-8 text",
+            Source(path, line),
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        byte = data[error.start]
+        raise DocError(
+            f"not UTF-8: byte 0x{byte:02x} at line {line}, expected UTF-8 text",
+            Source(path, line),
+        ) from None
+    return text
+
+
+def read_path(path: Path, display_path: str | None = None) -> Document:
+    """Read a Markdown file; an unreadable, binary or non-UTF-8 file raises DocError."""
+    shown = display_path if display_path is not None else str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise DocError(f"cannot read the guide: {reason}", Source(shown, 1)) from None
+    return read_markdown(decode_markdown(data, shown), shown)
+
+
+def _blank_front_matter(lines: list[str]) -> None:
+    """Blank a leading YAML front matter in place, so later lines keep their numbers."""
+    if not lines or lines[0].rstrip() != "---":
+        return
+    for end in range(1, len(lines)):
+        if lines[end].rstrip() in ("---", "..."):
+            for index in range(end + 1):
+                lines[index] = ""
+            return
+
+
+def _normalize(text: str) -> str:
+    text = text.removeprefix("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    _blank_front_matter(lines)
+    return "\n".join(lines)
+
+
+def read_markdown(text: str, path: str) -> Document:
+    """Read Markdown text into blocks; directive errors are collected, not raised."""
+    blocks: list[Block] = []
+    errors: list[DocError] = []
+    tokens = _markdown().parse(_normalize(text))
+    _collect(tokens, Source(path, 1), 0, blocks, errors, hidden=False)
+    return Document(path=path, blocks=tuple(blocks), errors=tuple(errors))
+
+
+def _collect(
+    tokens: Sequence[Token],
+    origin: Source,
+    offset: int,
+    blocks: list[Block],
+    errors: list[DocError],
+    *,
+    hidden: bool,
+) -> None:
+    """Turn tokens into blocks; `offset` is added to every 0-based `token.map` line."""
+    kind: L["paragraph", "heading", "cell"] = "paragraph"
+    for token in tokens:
+        if token.type == "paragraph_open":
+            kind = "paragraph"
+        elif token.type == "heading_open":
+            kind = "heading"
+        elif token.type in ("th_open", "td_open"):
+            kind = "cell"
+        if token.map is None:
+            continue
+        first = token.map[0] + offset + 1
+        if token.type == "fence":
+            info = token.info.strip()
+            words = info.split()
+            blocks.append(
+                Fence(
+                    info=info,
+                    lang=words[0].lower() if words else "",
+                    text=token.content,
+                    source=origin.at(first),
+                    content_line=first + 1,
+                    hidden=hidden,
+                )
+            )
+        elif token.type == "html_block" and not hidden:
+            for comment, line in _comments(token.content, first):
+                _directive(comment, origin.at(line), blocks, errors)
+        elif token.type == "inline" and not hidden:
+            _inline(token, origin.at(first), kind, blocks, errors)
+
+
+def _comments(html: str, first_line: int) -> Iterator[tuple[str, int]]:
+    """Every `<!-- ... -->` in an HTML chunk: its inside and the line of its `<!--`."""
+    position = 0
+    while True:
+        start = html.find("<!--", position)
+        if start < 0:
+            return
+        end = html.find("-->", start + 4)
+        inner = html[start + 4 :] if end < 0 else html[start + 4 : end]
+        yield inner, first_line + html.count("\n", 0, start)
+        if end < 0:
+            return
+        position = end + 3
+
+
+def _inline(
+    token: Token, source: Source, kind: L["paragraph", "heading", "cell"],
+    blocks: list[Block], errors: list[DocError],
+) -> None:
+    """A paragraph's text as a Prose block, and any inline verify comment as a Directive."""
+    parts: list[str] = []
+    found: list[Block] = []
+    for child in _flatten(token.children or []):
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.type == "html_inline":
+            line = source.line + "".join(parts).count("\n")
+            for comment, comment_line in _comments(child.content, line):
+                _directive(comment, source.at(comment_line), found, errors)
+            # Keep the comment's line breaks so later text keeps its lines.
+            parts.append("\n" * child.content.count("\n"))
+    text = "".join(parts)
+    if text.strip():
+        blocks.append(Prose(text=text, source=source, kind=kind))
+    # The paragraph starts before its comments, so it comes first in source order.
+    blocks.extend(found)
+
+
+def _flatten(children: Sequence[Token]) -> Iterator[Token]:
+    for child in children:
+        if child.children:
+            yield from _flatten(child.children)
+        else:
+            yield child
+
+
+def _directive(
+    comment: str, source: Source, blocks: list[Block], errors: list[DocError]
+) -> None:
+    """A comment that starts with `verify:` becomes a Directive (and maybe hidden fences)."""
+    stripped = comment.lstrip()
+    if not stripped.startswith(_PREFIX):
+        return
+    line = source.line + comment.count("\n", 0, len(comment) - len(stripped))
+    body = stripped[len(_PREFIX) :]
+    head, newline, rest = body.partition("\n")
+    try:
+        first_words = [word for word, _ in split_words(head, source.at(line))]
+    except DocError:
+        first_words = []
+    if "hidden" not in first_words:
+        directive, problems = parse_directive(body, source.at(line))
+        errors.extend(problems)
+        blocks.append(directive)
+        return
+    directive, problems = parse_directive(head, source.at(line))
+    errors.extend(problems)
+    blocks.append(directive)
+    before = len(blocks)
+    inner = _markdown().parse(rest if newline else "")
+    # `rest` starts on the line after the comment's first line.
+    _collect(inner, source, line, blocks, errors, hidden=True)
+    if len(blocks) == before:
+        errors.append(
+            DocError(
+                "hidden directive holds no fenced block, expected a ``` fence before -->",
+                source.at(line),
+            )
+        )

@@ -1,0 +1,61 @@
+"""When a request may be sent again on a flaky target, and how long to wait first."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+__all__ = ["RetryPolicy"]
+
+# Methods that change nothing on the server: repeating them cannot apply anything twice.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+RETRYABLE_STATUSES = frozenset({502, 503, 504})
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Bounded, jittered retries; a request that may have been applied is never resent."""
+
+    attempts: int = 4
+    """Tries in all, the first included (1 turns retries off)."""
+    backoff: float = 0.5
+    """The first wait for a 5xx or a dropped connection, doubled each time, jittered."""
+    max_wait: float = 10.0
+    """The longest single wait, `Retry-After` included."""
+    deadline: float = 60.0
+    """Seconds a step may take, retries and waits included."""
+
+    def wait_for_status(
+        self, method: str, status: int, retry_after: str | None, attempt: int
+    ) -> float | None:
+        """Seconds to wait before trying again after `status`, or None to stop here."""
+        if attempt >= self.attempts:
+            return None
+        if status == 429:
+            # A 429 means the server refused the request without applying it.
+            return self._retry_after(retry_after, attempt)
+        if status in RETRYABLE_STATUSES and method in SAFE_METHODS:
+            return self._backoff(attempt)
+        return None
+
+    def wait_for_failure(self, method: str, *, sent: bool, attempt: int) -> float | None:
+        """After a transport failure: resend only what cannot have been applied."""
+        if attempt >= self.attempts:
+            return None
+        if not sent or method in SAFE_METHODS:
+            return self._backoff(attempt)
+        return None
+
+    def _backoff(self, attempt: int) -> float:
+        base = self.backoff * (2 ** (attempt - 1))
+        return min(self.max_wait, base * random.uniform(0.5, 1.5))
+
+    def _retry_after(self, value: str | None, attempt: int) -> float | None:
+        if value is None:
+            return self._backoff(attempt)
+        try:
+            seconds = float(value)
+        except ValueError:
+            return self._backoff(attempt)
+        # Waiting longer than the bound would blow the step's deadline: stop instead.
+        return max(0.0, seconds) if seconds <= self.max_wait else None

@@ -1,0 +1,99 @@
+"""Isolation, retry policy and configuration: the pieces that make staging runs safe."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from runner.config import Config, load_config
+from runner.errors import DocError
+from runner.isolation import Isolation, new_run_id
+from runner.retry import RetryPolicy
+
+ISO = Isolation(tag="r7f3a-1", fields=frozenset({"email"}))
+
+
+def test_run_ids_are_short_and_distinct() -> None:
+    ids = {new_run_id() for _ in range(50)}
+    assert len(ids) > 40
+    assert all(len(i) == 5 and i.startswith("r") for i in ids)
+
+
+def test_email_is_tagged_on_the_way_out_and_untagged_on_the_way_back() -> None:
+    body = json.dumps({"email": "screener-001@myproject.ai", "owner": "team",
+                       "nested": {"email": "x@y.io"}}).encode()
+    out = json.loads(ISO.outbound_body(body, "application/json"))
+    assert out["email"] == "screener-001+r7f3a-1@myproject.ai"
+    assert out["nested"]["email"] == "x+r7f3a-1@y.io"
+    assert out["owner"] == "team"
+    back = ISO.inbound_text(json.dumps(out))
+    assert json.loads(back) == json.loads(body)
+
+
+def test_form_and_query_fields_are_tagged() -> None:
+    assert ISO.outbound_body(b"email=a%40b.io&x=1", "application/x-www-form-urlencoded") == (
+        b"email=a%2Br7f3a-1%40b.io&x=1")
+    assert ISO.outbound_query("email=a@b.io&page=2") == "email=a%2Br7f3a-1%40b.io&page=2"
+    assert ISO.outbound_query("page=2") == "page=2"
+
+
+def test_bodies_that_are_not_json_or_form_are_left_alone() -> None:
+    assert ISO.outbound_body(b"{not json", "application/json") == b"{not json"
+    assert ISO.outbound_body(b"email=a@b", "text/plain") == b"email=a@b"
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "retry_after", "attempt", "expected"),
+    [
+        ("POST", 429, "2", 1, 2.0),      # not applied by the server: any method may retry
+        ("POST", 429, "600", 1, None),   # longer than the bound: give up rather than hang
+        ("GET", 503, None, 1, "wait"),
+        ("POST", 503, None, 1, None),    # may have been applied: never resent
+        ("GET", 503, None, 4, None),     # attempts exhausted
+        ("GET", 404, None, 1, None),
+    ],
+)
+def test_retry_policy_for_statuses(
+    method: str, status: int, retry_after: str | None, attempt: int, expected: object
+) -> None:
+    wait = RetryPolicy().wait_for_status(method, status, retry_after, attempt)
+    if expected == "wait":
+        assert wait is not None and 0 < wait <= RetryPolicy().max_wait
+    else:
+        assert wait == expected
+
+
+def test_transport_failures_resend_only_what_cannot_have_been_applied() -> None:
+    policy = RetryPolicy()
+    assert policy.wait_for_failure("POST", sent=False, attempt=1) is not None
+    assert policy.wait_for_failure("POST", sent=True, attempt=1) is None
+    assert policy.wait_for_failure("GET", sent=True, attempt=1) is not None
+    assert RetryPolicy(attempts=1).wait_for_failure("GET", sent=False, attempt=1) is None
+
+
+def test_config_is_read_from_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.verify-docs]\npaths = ["guides/"]\nunique-fields = ["email", "owner"]\n'
+        'timeout = 5\n')
+    (tmp_path / "sub").mkdir()
+    config = load_config(tmp_path / "sub")
+    assert config.paths == ("guides/",)
+    assert config.unique_fields == ("email", "owner")
+    assert config.timeout == 5.0
+    assert config.root == tmp_path.resolve()
+    assert config.override(timeout=9.0, target=None).timeout == 9.0
+
+
+@pytest.mark.parametrize("table", ['colour = "red"', 'timeout = "soon"', "paths = 3"])
+def test_bad_config_is_a_clear_error(tmp_path: Path, table: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.verify-docs]\n{table}\n")
+    with pytest.raises(DocError) as raised:
+        load_config(tmp_path)
+    assert "pyproject.toml" in str(raised.value)
+
+
+def test_no_table_gives_defaults(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    assert load_config(tmp_path).paths == Config().paths
