@@ -40,6 +40,8 @@ class AgentLedger:
     def decommission(self, client: httpx.Client, session: Session) -> tuple[Cleanup, ...]:
         """DELETE each leftover with the bootstrap token; a failure is reported, never raised."""
         token = session.variables.get("BOOTSTRAP_TOKEN")
+        if token and session.isolation is not None:
+            self._sweep(client, session, token, f"+{session.isolation.tag}@")
         outcomes = []
         for agent_id in self.leftovers():
             if not token:
@@ -60,3 +62,27 @@ class AgentLedger:
                 outcomes.append(Cleanup(agent_id, "failed", f"DELETE answered "
                                                              f"{response.status_code}"))
         return tuple(outcomes)
+
+    def _sweep(self, client: httpx.Client, session: Session, token: str, tag: str) -> None:
+        """Find agents registered with this guide's tag whose answer never arrived.
+
+        A registration whose response was lost (dropped connection, timeout) still created
+        an agent; only its tagged email can tell us which one.
+        """
+        page = 1
+        while page <= 50:
+            url = session.rewrite(httpx.URL(f"{DOCUMENTED_BASE_URL}/agents",
+                                            params={"page": page, "limit": 100}))
+            try:
+                response = client.get(url, headers={"Authorization": f"Bearer {token}"},
+                                      timeout=session.timeout)
+                data = response.json().get("data", []) if response.status_code == 200 else []
+            except (httpx.HTTPError, ValueError, AttributeError):
+                return
+            for agent in data:
+                if (isinstance(agent, dict) and tag in str(agent.get("email", ""))
+                        and agent.get("status") != "decommissioned"):
+                    self._created.setdefault(str(agent.get("agentId")), None)
+            if len(data) < 100:
+                return
+            page += 1

@@ -25,7 +25,9 @@ _VARIABLE = re.compile(
     r"|\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-[^}]*)?\}"
     r"|\$([A-Za-z_][A-Za-z0-9_]*)"
 )
-_TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_TOKEN_CHARS = frozenset(
+    "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+)
 
 
 def is_status_line(text: str) -> bool:
@@ -79,7 +81,9 @@ def parse_http_request(text: str, source: Source) -> HttpRequest:
     """`METHOD TARGET [HTTP/x]`, headers, a blank line and the body; `source` is line one."""
     lines = _lines(text, source)
     if not lines:
-        raise DocError("empty http block, expected a request line like 'GET /api/v1/agents'", source)
+        raise DocError(
+            "empty http block, expected a request line like 'GET /api/v1/agents'", source
+        )
     first, number = lines[0]
     words = first.split()
     if len(words) not in (2, 3) or (len(words) == 3 and not words[2].startswith("HTTP/")):

@@ -194,7 +194,15 @@ class _GuideRunner:
                               actual_status=response.status_code, exchange=exchange,
                               problems=(Problem(message=message, source=step.source),),
                               reason=message, retries=delivery.retries)
-        problems = list(match_response(step, response, self.book))
+        try:
+            problems = list(match_response(step, response, self.book))
+        except DocError as exc:
+            # The documented response itself cannot be read: the docs' fault, not the target's.
+            return StepResult(step=step, status="error", method=request.method, url=url,
+                              actual_status=response.status_code, exchange=exchange,
+                              problems=(self._mask_problem(Problem(message=exc.message,
+                                                                   source=exc.source)),),
+                              reason=self.secrets.mask(exc.message), retries=delivery.retries)
         problems.extend(self._capture(step, body))
         self.context.learn_response(body)
         masked = tuple(self._mask_problem(p) for p in problems)

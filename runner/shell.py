@@ -8,6 +8,7 @@ assignments, `export`, `;`, `&&`, `\\` continuations, comments, pipes into `jq` 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -24,16 +25,24 @@ __all__ = [
     "UnboundVariable",
     "Word",
     "expand_argv",
+    "expand_string",
     "expand_word",
     "parse_script",
+    "prefix_environment",
 ]
 
 
 @dataclass(frozen=True, slots=True)
 class Literal:
-    """Text that expands to itself (quotes already removed, escapes already applied)."""
+    """Text that expands to itself (quotes already removed, escapes already applied).
+
+    An empty Literal stands for quotes with nothing in them (`""`, `''`): the word is
+    still there, as one empty argument.
+    """
 
     text: str
+    split: bool = False
+    """Unquoted text inside an unquoted `${A:-a b}` default: field-split like an expansion."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +52,8 @@ class Parameter:
     name: str
     default: Word | None
     quoted: bool
+    unset_only: bool = False
+    """`${NAME-default}`: the default replaces an unset NAME only, not an empty one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +111,14 @@ class Invocation:
     argv: tuple[Word, ...]
     """The words of the command; argv[0] is the program."""
     prefix: tuple[Assignment, ...]
-    """`NAME=v curl ...`: assignments that apply to this command only."""
+    """`NAME=v curl ...`: assignments that apply to this command's environment only.
+
+    Bash expands the command's words (and its heredoc) *before* these take effect, so
+    `X=1 curl $X` sends the old X: expand `argv` and `stdin` with the outer environment,
+    then `prefix_environment` gives the environment the command itself would see.
+    """
     stdin: Word | None
-    """A heredoc's body, fed to the command's standard input (`-d @-`)."""
+    """A heredoc's body (or a `<<<` here-string plus its newline), fed to standard input."""
     pipeline: tuple[tuple[Word, ...], ...]
     """Commands after `|`: only `jq ...` or `python -m json.tool` are accepted."""
     source: Source
@@ -116,18 +132,24 @@ class Invocation:
         return self.argv[0].literal if self.argv else None
 
     def variables(self) -> frozenset[str]:
-        """Every variable the command reads, in its words, prefix, stdin and pipeline."""
+        """Every variable the command reads from the outer environment.
+
+        Its words, stdin and pipeline are expanded before the prefix assignments apply, so
+        they read the outer variables; a prefix value reads the prefixes before it.
+        """
         names: set[str] = set()
         for word in self.argv:
             names |= word.variables()
+        assigned: set[str] = set()
         for assignment in self.prefix:
-            names |= assignment.value.variables()
+            names |= assignment.value.variables() - assigned
+            assigned.add(assignment.name)
         if self.stdin is not None:
             names |= self.stdin.variables()
         for stage in self.pipeline:
             for word in stage:
                 names |= word.variables()
-        return frozenset(names - {a.name for a in self.prefix})
+        return frozenset(names)
 
 
 Command = Assignment | Invocation
@@ -153,8 +175,22 @@ Substituter = Callable[[Invocation], str]
 
 
 def parse_script(text: str, *, source: Source) -> Script:
-    """Parse shell text whose first line is at `source` into a Script, or raise DocError."""
-    raise NotImplementedError
+    """Parse shell text whose first line is at `source` into a Script, or raise DocError.
+
+    Every Word, Assignment and Invocation carries its own line and column in the guide
+    (`source.column` is added to every column: the block's indentation).
+    """
+    from runner._shell_parse import parse  # the parser imports this module's types
+
+    try:
+        return parse(text, source)
+    except DocError:
+        raise
+    except Exception as error:  # a bug or a tree-sitter failure must not become a traceback
+        raise DocError(
+            f"internal error while reading the shell ({type(error).__name__}), please report it",
+            source,
+        ) from error
 
 
 def expand_word(
@@ -163,8 +199,20 @@ def expand_word(
     """Expand one word as bash would: parameters, substitutions, then field splitting.
 
     Raises UnboundVariable for a `$NAME` missing from `env` (a `${NAME:-x}` never raises).
+    Unquoted results split on spaces, tabs and newlines (bash's default IFS); an unquoted
+    expansion that comes out empty leaves no argument. `~` and glob characters stay literal
+    (bash leaves a glob that matches nothing as written).
     """
-    raise NotImplementedError
+    fields = _Fields()
+    _expand_parts(word.parts, word, env, substitute, fields)
+    return fields.finish()
+
+
+def expand_string(
+    word: Word, env: Mapping[str, str], substitute: Substituter | None = None
+) -> str:
+    """Expand a word where bash does no field splitting: assignment values and stdin."""
+    return "".join(expand_word(word, env, substitute))
 
 
 def expand_argv(
@@ -172,3 +220,96 @@ def expand_argv(
 ) -> list[str]:
     """Expand every word of a command, concatenating their fields."""
     return [field for word in words for field in expand_word(word, env, substitute)]
+
+
+def prefix_environment(
+    invocation: Invocation, env: Mapping[str, str], substitute: Substituter | None = None
+) -> dict[str, str]:
+    """The environment the command itself runs with: `env` plus its prefix assignments.
+
+    Bash assigns prefixes left to right, each seeing the ones before it.
+    """
+    result = dict(env)
+    for assignment in invocation.prefix:
+        result[assignment.name] = expand_string(assignment.value, result, substitute)
+    return result
+
+
+class _Fields:
+    """Bash's field splitting: words built from text and split expansion results."""
+
+    __slots__ = ("current", "fields", "started")
+
+    def __init__(self) -> None:
+        self.fields: list[str] = []
+        self.current: list[str] = []
+        self.started = False
+
+    def text(self, text: str) -> None:
+        """Quoted or literal text: joins the current field and never splits."""
+        self.current.append(text)
+        self.started = True
+
+    def split(self, text: str) -> None:
+        """An unquoted result: IFS whitespace delimits fields, and nothing is no field."""
+        for index, piece in enumerate(_IFS.split(text)):
+            if index:
+                self._end()
+            if piece:
+                self.current.append(piece)
+                self.started = True
+
+    def _end(self) -> None:
+        if self.started:
+            self.fields.append("".join(self.current))
+        self.current = []
+        self.started = False
+
+    def finish(self) -> list[str]:
+        self._end()
+        return self.fields
+
+
+_IFS = re.compile(r"[ \t\n]+")
+
+
+def _expand_parts(
+    parts: tuple[Part, ...],
+    word: Word,
+    env: Mapping[str, str],
+    substitute: Substituter | None,
+    fields: _Fields,
+) -> None:
+    for part in parts:
+        if isinstance(part, Literal):
+            if part.split:
+                fields.split(part.text)
+            else:
+                fields.text(part.text)
+        elif isinstance(part, Parameter):
+            value = env.get(part.name)
+            if part.default is not None and (
+                value is None or (value == "" and not part.unset_only)
+            ):
+                if part.quoted:
+                    fields.text("")  # `"${A:-}"` is still one (empty) argument
+                _expand_parts(part.default.parts, part.default, env, substitute, fields)
+                continue
+            if value is None:
+                raise UnboundVariable(part.name, word.source)
+            if part.quoted:
+                fields.text(value)
+            else:
+                fields.split(value)
+        else:
+            if substitute is None:
+                raise DocError(
+                    f"command substitution $({part.command.text}) cannot be run here",
+                    word.source,
+                )
+            # bash drops every trailing newline of a substitution's output (and NUL bytes).
+            output = substitute(part.command).rstrip("\n").replace("\0", "")
+            if part.quoted:
+                fields.text(output)
+            else:
+                fields.split(output)

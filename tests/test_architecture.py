@@ -11,13 +11,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The front end (read, translate, plan) knows nothing of execution or output.
 FRONT_END = {"read", "shell", "bash", "curl", "http_block", "plan", "discover", "step",
-             "docjson", "source", "errors", "templating", "jq", "status", "directive"}
+             "docjson", "source", "errors", "templating", "jq", "status", "directive", "plan"}
 FORBIDDEN_IN_FRONT_END = {"runner.run", "runner.target", "runner.match", "runner.report",
                           "runner.cli", "runner.pytest_plugin", "fixtures", "pytest", "rich",
                           "click"}
 # The engine returns data; only report and the entry points write output.
 ENGINE = {"run", "target", "context", "match", "selection", "isolation", "retry", "unify",
-          "shapes", "cleanup"}
+          "shapes", "cleanup", "prepare", "sender"}
 FORBIDDEN_IN_ENGINE = {"runner.report", "runner.cli", "runner.pytest_plugin", "rich", "click"}
 
 

@@ -29,7 +29,7 @@ def served() -> Iterator[tuple[str, str]]:
         yield first.split()[-1], second.strip().split("=", 1)[1]
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.communicate(timeout=10)
 
 
 def _verify(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-__all__ = ["EchoServer", "Received"]
+__all__ = ["EchoServer", "Received", "comparable", "run_real_curl"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +23,27 @@ class Received:
     target: str
     headers: tuple[tuple[str, str], ...]
     body: bytes
+
+
+_BOUNDARY = re.compile(r"boundary=([^;\s]+)$")
+
+
+def comparable(received: Received) -> tuple[str, str, tuple[tuple[str, str], ...], bytes]:
+    """What two clients must agree on: method, target, every header in order, body bytes.
+
+    Multipart boundaries are random in curl, so both sides' become `BOUNDARY`. Nothing else
+    is set aside: neither curl nor a bare `httpx.Client.send` adds transport headers here.
+    """
+    body = received.body
+    for name, value in received.headers:
+        match = _BOUNDARY.search(value) if name.lower() == "content-type" else None
+        if match:
+            body = body.replace(match.group(1).encode(), b"BOUNDARY")
+    headers = tuple(
+        (name, _BOUNDARY.sub("boundary=BOUNDARY", v) if name.lower() == "content-type" else v)
+        for name, v in received.headers
+    )
+    return received.method, received.target, headers, body
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -109,3 +134,23 @@ class EchoServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join()
+
+
+def run_real_curl(
+    command: str, folder: Path, echo: EchoServer, env: dict[str, str] | None = None
+) -> tuple[int, list[Received]]:
+    """Run `command` through bash and the real curl (the oracle only): exit status, requests.
+
+    HOME is the folder, so no ~/.curlrc changes curl, and no proxy variable is passed.
+    """
+    done = subprocess.run(
+        ["bash", "-c", command],
+        cwd=folder,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(folder), **(env or {})},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=30,
+        start_new_session=True,  # no terminal for curl to prompt a password on
+        check=False,
+    )
+    return done.returncode, echo.take()

@@ -1,0 +1,131 @@
+"""curl 7.88's URL handling: scheme guessing, dot segments, query appends, refusals."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from runner.errors import DocError
+from runner.source import Source
+
+__all__ = ["CurlUrl", "parse_url"]
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+# curl guesses these protocols from a scheme-less host's first label.
+_GUESSED = ("ftp.", "dict.", "ldap.", "imap.", "smtp.", "pop3.")
+_HEX = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+@dataclass(frozen=True, slots=True)
+class CurlUrl:
+    """A URL as curl sends it: origin (`http://host:port`) and the exact request target."""
+
+    scheme: str
+    authority: str
+    path: str
+    query: str | None
+
+    @property
+    def target(self) -> str:
+        """The request target as it goes on the wire."""
+        return self.path if self.query is None else f"{self.path}?{self.query}"
+
+    @property
+    def url(self) -> str:
+        """The absolute URL."""
+        return f"{self.scheme}://{self.authority}{self.target}"
+
+    def append_query(self, extra: str, source: Source | None) -> CurlUrl:
+        """The URL with `extra` appended to its query (`-G`, `--url-query`), as urlapi does."""
+        # urlapi rewrites the %XX it appends in lowercase and refuses spaces.
+        extra = _HEX.sub(lambda m: m.group(0).lower(), extra)
+        _check_chars(extra, source)
+        _check_ascii(extra, source)
+        if self.query:
+            return CurlUrl(self.scheme, self.authority, self.path, f"{self.query}&{extra}")
+        return CurlUrl(self.scheme, self.authority, self.path, extra)
+
+    def with_file_name(self, name: str) -> CurlUrl:
+        """-T's rule: a URL ending in `/` (or with no path) gets the file's name appended."""
+        if self.path.endswith("/"):
+            return CurlUrl(self.scheme, self.authority, self.path + name, self.query)
+        return self
+
+
+def _check_chars(text: str, source: Source | None) -> None:
+    bad = next((c for c in text if c <= " " or c == "\x7f"), None)
+    if bad is not None:
+        raise DocError(
+            f"curl: URL using bad/illegal format: {bad!r} in {text!r} "
+            "(curl refuses a space or control character in a URL; encode it as %20)",
+            source,
+        )
+
+
+def _check_ascii(query: str, source: Source | None) -> None:
+    if not query.isascii():
+        # curl sends such bytes raw, which no HTTP/1.1 client library will put on the wire.
+        raise DocError(
+            f"curl: non-ASCII characters in the URL query {query!r} are not supported; "
+            "expected them percent-encoded (%XX)",
+            source,
+        )
+
+
+def _remove_dots(path: str) -> str:
+    """RFC 3986 remove_dot_segments, as curl applies it to every path."""
+    output: list[str] = []
+    segments = path.split("/")
+    for index, segment in enumerate(segments[1:], start=1):
+        last = index == len(segments) - 1
+        if segment == ".":
+            if last:
+                output.append("")
+        elif segment == "..":
+            if output:
+                output.pop()
+            if last:
+                output.append("")
+        else:
+            output.append(segment)
+    return "/" + "/".join(output)
+
+
+def _encode_high(text: str) -> str:
+    # curl percent-encodes non-ASCII bytes of the path, lowercase hex.
+    return "".join(
+        c if ord(c) < 0x80 else "".join(f"%{b:02x}" for b in c.encode("utf-8", "surrogateescape"))
+        for c in text
+    )
+
+
+def parse_url(raw: str, source: Source | None) -> CurlUrl:
+    """The URL curl 7.88 requests for `raw`, or DocError where curl refuses or we do."""
+    _check_chars(raw, source)
+    match = _SCHEME.match(raw)
+    if match:
+        scheme = match.group(1).lower()
+        rest = raw[match.end() :]
+    else:
+        if raw.lower().startswith(_GUESSED):
+            raise DocError(f"curl: {raw!r} would be a non-HTTP URL; expected http(s)://", source)
+        scheme, rest = "http", raw
+    if scheme not in ("http", "https"):
+        raise DocError(f"curl: unsupported protocol {scheme!r} in {raw!r}", source)
+    rest = rest.split("#", 1)[0]
+    cut = min((i for i in (rest.find("/"), rest.find("?")) if i >= 0), default=len(rest))
+    authority, tail = rest[:cut], rest[cut:]
+    if "@" in authority:
+        raise DocError(
+            f"curl: credentials in the URL {raw!r} are not supported; use -u instead", source
+        )
+    if not authority:
+        raise DocError(f"curl: no host in URL {raw!r}", source)
+    if any(c in raw for c in "{}") or any(c in tail.replace("[]", "") for c in "[]"):
+        # curl expands {a,b} and [1-3] into several transfers (an empty [] stays).
+        raise DocError(f"curl: URL globbing ({{}} or []) is not supported in {raw!r}", source)
+    path, mark, query = tail.partition("?")
+    _check_ascii(query, source)
+    return CurlUrl(
+        scheme, authority, _encode_high(_remove_dots(path or "/")), query if mark else None
+    )

@@ -1,0 +1,292 @@
+"""Compare a documented JSON body with a real one, node by node, collecting problems."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from runner.docjson import DocAny, DocArray, DocEllipsis, DocObject, DocScalar, DocValue
+from runner.jq import Part, Path, format_path, path_matches
+from runner.result import Problem
+from runner.shapes import (
+    HUMAN_TEXT_KEYS,
+    example_of,
+    is_placeholder,
+    prefix_fits,
+    same_shape,
+    shape_name,
+    shape_of,
+    shortened,
+)
+from runner.source import Source
+from runner.unify import Binding, ExampleBook
+
+__all__ = ["BodyMatcher", "show"]
+
+
+def show(value: Any) -> str:
+    """A real or documented value as a problem quotes it: JSON for scalars, a summary else."""
+    if isinstance(value, dict):
+        return "an object" if value else "an empty object"
+    if isinstance(value, list):
+        return f"an array of {_items(len(value))}"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _items(count: int) -> str:
+    return f"{count} item{'s' if count != 1 else ''}"
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def _equal(documented: Any, real: Any) -> bool:
+    """JSON equality: 1 equals 1.0, but true is not 1."""
+    if isinstance(documented, bool) or isinstance(real, bool):
+        return documented is real
+    if isinstance(documented, int | float) and isinstance(real, int | float):
+        return documented == real
+    return type(documented) is type(real) and documented == real
+
+
+class BodyMatcher:
+    """One comparison pass: problems and example bindings, committed by the caller."""
+
+    def __init__(
+        self,
+        book: ExampleBook,
+        *,
+        ignore: Sequence[Path] = (),
+        unordered: Sequence[Path] = (),
+        strict: bool = False,
+    ) -> None:
+        self.book = book
+        self.ignore = tuple(ignore)
+        self.unordered = tuple(unordered)
+        self.strict = strict
+        self.problems: list[Problem] = []
+        self.bindings: list[Binding] = []
+
+    def _child(self) -> BodyMatcher:
+        return BodyMatcher(
+            self.book, ignore=self.ignore, unordered=self.unordered, strict=self.strict
+        )
+
+    def _fail(self, message: str, source: Source, parts: Sequence[Part], expected: str,
+              actual: str, severity: str = "failure") -> None:
+        self.problems.append(
+            Problem(
+                message=message,
+                source=source,
+                path=format_path(parts),
+                expected=expected,
+                actual=actual,
+                severity="note" if severity == "note" else "failure",
+            )
+        )
+
+    @property
+    def failed(self) -> bool:
+        """Whether any failure (not a note) was found."""
+        return any(problem.severity == "failure" for problem in self.problems)
+
+    def _ignored(self, parts: Sequence[Part]) -> bool:
+        return any(path_matches(pattern, parts) for pattern in self.ignore)
+
+    def value(self, doc: DocValue, real: Any, parts: list[Part]) -> None:
+        """Compare one documented node with the real value at `parts`."""
+        if self._ignored(parts) or isinstance(doc, DocAny):
+            return
+        where = format_path(parts)
+        if isinstance(doc, DocObject):
+            if not isinstance(real, dict):
+                self._fail(f"{where} should be an object, got {_kind(real)}", doc.source, parts,
+                           "an object", show(real))
+                return
+            self._object(doc, real, parts)
+        elif isinstance(doc, DocArray):
+            if not isinstance(real, list):
+                self._fail(f"{where} should be an array, got {_kind(real)}", doc.source, parts,
+                           "an array", show(real))
+                return
+            if any(path_matches(pattern, parts) for pattern in self.unordered):
+                self._unordered(doc, real, parts)
+            else:
+                self._ordered(doc, real, parts)
+        else:
+            self._scalar(doc, real, parts)
+
+    def _object(self, doc: DocObject, real: dict[str, Any], parts: list[Part]) -> None:
+        for member in doc.members:
+            child = [*parts, member.key]
+            if self._ignored(child):
+                continue
+            if member.key not in real:
+                self._fail(
+                    f"{format_path(child)} is documented but missing from the response",
+                    member.source, child, "present", "missing",
+                )
+                continue
+            self.value(member.value, real[member.key], child)
+        if doc.more:
+            return  # the writer said there are more keys
+        for key in real:
+            child = [*parts, key]
+            if doc.get(key) is None and not self._ignored(child):
+                severity = "failure" if self.strict else "note"
+                self._fail(
+                    f"{format_path(child)} is in the response but not in the guide",
+                    doc.source, child, "absent", show(real[key]), severity,
+                )
+
+    def _ordered(self, doc: DocArray, real: list[Any], parts: list[Part]) -> None:
+        segments: list[list[DocValue]] = [[]]
+        for item in doc.items:
+            if isinstance(item, DocEllipsis):
+                segments.append([])
+            else:
+                segments[-1].append(item)
+        where = format_path(parts)
+        if len(segments) == 1:
+            if len(real) != len(segments[0]):
+                self._fail(f"{where} has {_items(len(real))}, the guide shows {len(segments[0])}",
+                           doc.source, parts, _items(len(segments[0])), _items(len(real)))
+            for index, (item, got) in enumerate(zip(segments[0], real, strict=False)):
+                self.value(item, got, [*parts, index])
+            return
+        head, middle, tail = segments[0], segments[1:-1], segments[-1]
+        least = sum(len(segment) for segment in segments)
+        if len(real) < least:
+            self._fail(f"{where} has {_items(len(real))}, the guide shows at least {least}",
+                       doc.source, parts, f"at least {_items(least)}", _items(len(real)))
+            for index, (item, got) in enumerate(zip(head, real, strict=False)):
+                self.value(item, got, [*parts, index])
+            return
+        for index, item in enumerate(head):
+            self.value(item, real[index], [*parts, index])
+        tail_start = len(real) - len(tail)
+        for offset, item in enumerate(tail):
+            self.value(item, real[tail_start + offset], [*parts, tail_start + offset])
+        position = len(head)
+        for segment in middle:
+            position = self._find_run(segment, real, parts, position, tail_start)
+
+    def _find_run(self, segment: list[DocValue], real: list[Any], parts: list[Part],
+                  start: int, stop: int) -> int:
+        """Find a documented run of items in order between start and stop; return its end."""
+        if not segment:
+            return start
+        for begin in range(start, stop - len(segment) + 1):
+            trial = self._child()
+            for offset, item in enumerate(segment):
+                trial.value(item, real[begin + offset], [*parts, begin + offset])
+            if self._accepts(trial):
+                self._commit(trial)
+                return begin + len(segment)
+        first = segment[0]
+        self._fail(
+            f"{format_path(parts)} has no run of items like the one documented at line "
+            f"{_source_of(first).line}",
+            _source_of(first), parts, "the documented items, in order", show(real),
+        )
+        return start
+
+    def _unordered(self, doc: DocArray, real: list[Any], parts: list[Part]) -> None:
+        items = [item for item in doc.items if not isinstance(item, DocEllipsis)]
+        where = format_path(parts)
+        if not doc.more and len(items) != len(real):
+            self._fail(f"{where} has {_items(len(real))}, the guide shows {len(items)}",
+                       doc.source, parts, _items(len(items)), _items(len(real)))
+        used: set[int] = set()
+        for item in items:
+            for index, got in enumerate(real):
+                if index in used:
+                    continue
+                trial = self._child()
+                trial.value(item, got, [*parts, index])
+                if self._accepts(trial):
+                    self._commit(trial)
+                    used.add(index)
+                    break
+            else:
+                self._fail(
+                    f"{where} has no item like the one documented at line "
+                    f"{_source_of(item).line} (in any order)",
+                    _source_of(item), parts, "an item like the documented one", show(real),
+                )
+
+    def _accepts(self, trial: BodyMatcher) -> bool:
+        if trial.failed:
+            return False
+        # Only conflicts the trial adds count: earlier ones are reported once, at the end.
+        before = len(self.book.copy().bind_all(self.bindings))
+        after = len(self.book.copy().bind_all([*self.bindings, *trial.bindings]))
+        return after == before
+
+    def _commit(self, trial: BodyMatcher) -> None:
+        self.problems.extend(trial.problems)
+        self.bindings.extend(trial.bindings)
+
+    def _scalar(self, doc: DocScalar, real: Any, parts: list[Part]) -> None:
+        where = format_path(parts)
+        documented = doc.value
+        key = next((part for part in reversed(parts) if isinstance(part, str)), None)
+        expected = str(documented) if doc.placeholder else show(documented)
+        if doc.placeholder or is_placeholder(documented):
+            if real is None or real == "" or real == [] or real == {}:
+                self._fail(f"{where} should have a value ({documented}), got {show(real)}",
+                           doc.source, parts, str(documented), show(real))
+            return
+        if isinstance(documented, str) and key is not None and key.lower() in HUMAN_TEXT_KEYS:
+            self._prose(doc, documented, real, parts)
+            return
+        prefix = shortened(documented)
+        if prefix is not None:
+            if not prefix_fits(prefix, real):
+                what = "a non-empty string" if not prefix else f"a string like `{documented}`"
+                self._fail(f"{where} should be {what}, got {show(real)}", doc.source, parts,
+                           expected, show(real))
+                return
+        elif isinstance(documented, str | int) and (shape := shape_of(documented)) is not None:
+            if not same_shape(documented, real):
+                self._fail(
+                    f"{where} should be {shape_name(shape)} like the documented "
+                    f"{show(documented)}, got {show(real)}",
+                    doc.source, parts, shape_name(shape), show(real),
+                )
+                return
+        elif not _equal(documented, real):
+            self._fail(f"{where} is {show(real)}, the guide shows {show(documented)}",
+                       doc.source, parts, expected, show(real))
+            return
+        example = example_of(documented)
+        if example is not None and isinstance(real, str):
+            self.bindings.append(Binding(example[0], example[1], real, doc.source, where))
+
+    def _prose(self, doc: DocScalar, documented: str, real: Any, parts: list[Part]) -> None:
+        where = format_path(parts)
+        if not isinstance(real, str) or not real.strip():
+            self._fail(f"{where} should be a non-empty text, got {show(real)}", doc.source,
+                       parts, "a non-empty text", show(real))
+            return
+        prefix = shortened(documented)
+        if real == documented or (prefix is not None and real.startswith(prefix)):
+            return
+        self._fail(f"{where} reads differently from the guide", doc.source, parts,
+                   show(documented), show(real), "note")
+
+
+def _source_of(node: DocValue) -> Source:
+    return node.source

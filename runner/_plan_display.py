@@ -1,0 +1,160 @@
+"""How a step is shown before it runs: method, documented URL (`${AGENT_ID}` kept) and name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from runner.curl import build_request
+from runner.errors import DocError
+from runner.shell import (
+    CommandSubstitution,
+    Invocation,
+    Literal,
+    Parameter,
+    Word,
+    expand_argv,
+    expand_word,
+)
+from runner.step import HttpRequest
+
+__all__ = ["DOCUMENTED_BASE", "Display", "curl_display", "http_display", "step_name"]
+
+DOCUMENTED_BASE = "http://localhost:3000/api/v1"
+"""What `$BASE_URL` stands for in the guides (the run stage moves it to the target)."""
+_DOCUMENTED_ORIGIN = "http://localhost:3000"
+_DATA_OPTIONS = frozenset(
+    {"-d", "--data", "--data-raw", "--data-binary", "--data-urlencode", "--data-ascii",
+     "--json", "-F", "--form", "--form-string", "-T", "--upload-file"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Display:
+    """What a user sees of a request before it is sent."""
+
+    name: str
+    method: str
+    url: str
+    prints_response: bool = True
+
+
+def step_name(method: str, url: str) -> str:
+    """`POST /api/v1/agents`: the method and the URL's path (query left out)."""
+    if "://" not in url and not url.startswith("/"):
+        url = "http://" + url
+    try:
+        path = urlsplit(url).path if "://" in url else url.split("?", 1)[0]
+    except ValueError:
+        path = url
+    return f"{method} {path or '/'}"
+
+
+def _sentinel(index: int) -> str:
+    # Lower-case letters and digits survive URL parsing and host normalization untouched.
+    return f"vdplaceholder{index}x"
+
+
+def curl_display(command: Invocation, cwd: Path | None) -> Display:
+    """Method and URL as curl would send them, variables shown as `${NAME}`.
+
+    Raises DocError for a curl command curl itself would refuse (unknown flag, ...).
+    """
+    names = sorted(command.variables())
+    env: dict[str, str] = {}
+    back: dict[str, str] = {}
+    for index, name in enumerate(names):
+        if name == "BASE_URL":
+            env[name] = DOCUMENTED_BASE
+        else:
+            env[name] = _sentinel(index)
+            back[env[name]] = "${" + name + "}"
+    substituted = _sentinel(len(names))
+    back[substituted] = "$(...)"
+
+    def restore(text: str) -> str:
+        for sentinel, shown in back.items():
+            text = text.replace(sentinel, shown)
+        return text
+
+    try:
+        argv = expand_argv(command.argv, env, lambda _: substituted)
+        stdin = None
+        if command.stdin is not None:
+            stdin = " ".join(expand_word(command.stdin, env, lambda _: substituted)).encode()
+        request = build_request(argv, cwd=cwd, stdin=stdin, source=command.source)
+    except NotImplementedError:
+        return _fallback(command)
+    except DocError as error:
+        # A refusal caused by a placeholder says nothing about the guide.
+        if any(sentinel in error.message for sentinel in back):
+            return _fallback(command)
+        raise
+    url = restore(request.url)
+    return Display(
+        name=restore(step_name(request.method, request.url)),
+        method=request.method,
+        url=url,
+        prints_response=not request.head and request.output_file in (None, "-"),
+    )
+
+
+def _shown(word: Word) -> str:
+    """A word as text with its variables left as `${NAME}`."""
+    out: list[str] = []
+    for part in word.parts:
+        if isinstance(part, Literal):
+            out.append(part.text)
+        elif isinstance(part, Parameter):
+            out.append(DOCUMENTED_BASE if part.name == "BASE_URL" else "${" + part.name + "}")
+        elif isinstance(part, CommandSubstitution):
+            out.append("$(...)")
+    return "".join(out)
+
+
+def _fallback(command: Invocation) -> Display:
+    """A best guess from the words alone, when curl's translation cannot say."""
+    words = [_shown(word) for word in command.argv[1:]]
+    method: str | None = None
+    url: str | None = None
+    has_data = head = False
+    index = 0
+    while index < len(words):
+        word = words[index]
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if word in ("-X", "--request"):
+            method, index = following, index + 1
+        elif word.startswith("-X") and len(word) > 2:
+            method = word[2:]
+        elif word == "--url":
+            url, index = following, index + 1
+        elif word in _DATA_OPTIONS:
+            has_data, index = True, index + 1
+        elif word in ("-I", "--head"):
+            head = True
+        elif url is None and not word.startswith("-") and (
+            "://" in word or word.startswith(("localhost", "${", "$("))
+        ):
+            url = word
+        index += 1
+    if method is None:
+        method = "HEAD" if head else "POST" if has_data else "GET"
+    url = url or ""
+    return Display(name=step_name(method, url), method=method, url=url)
+
+
+def http_display(request: HttpRequest) -> Display:
+    """Method and URL of an http block, `{{NAME}}` shown as `${NAME}`."""
+    target = request.target
+    while "{{" in target and "}}" in target.split("{{", 1)[1]:
+        head, rest = target.split("{{", 1)
+        name, tail = rest.split("}}", 1)
+        target = head + "${" + name.strip() + "}" + tail
+    target = target.replace("${BASE_URL}", DOCUMENTED_BASE).replace("$BASE_URL", DOCUMENTED_BASE)
+    if target.startswith("/"):
+        host = next((v for k, v in request.headers if k.lower() == "host"), None)
+        url = (f"http://{host}" if host else _DOCUMENTED_ORIGIN) + target
+    else:
+        url = target
+    return Display(name=step_name(request.method, url), method=request.method, url=url)

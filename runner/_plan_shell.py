@@ -1,0 +1,277 @@
+"""A shell or console fence -> drafts of steps, assignments and lint notes, in source order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from runner._plan_display import curl_display
+from runner._shell_console import split_console
+from runner.errors import DocError
+from runner.http_block import parse_http_response
+from runner.read import Fence
+from runner.shell import (
+    Assignment,
+    CommandSubstitution,
+    Invocation,
+    Literal,
+    Parameter,
+    Script,
+    Word,
+    parse_script,
+)
+from runner.source import Source
+from runner.step import Capture, DocumentedResponse, HttpRequest
+
+__all__ = [
+    "CONSOLE_LANGS",
+    "SHELL_LANGS",
+    "Draft",
+    "Note",
+    "ShellPlan",
+    "plan_shell_fence",
+    "required_variables",
+]
+
+SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh", "curl"})
+CONSOLE_LANGS = frozenset({"console", "shell-session", "shellsession"})
+
+
+_ONLY_CAPTURE = (
+    "a command substitution `$(...)` is only run in `export NAME=$(curl ... | jq -r FILTER)`"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A step before the plan knows its documented response and expected status."""
+
+    name: str
+    source: Source
+    method: str
+    url: str
+    command: Invocation | None = None
+    http_request: HttpRequest | None = None
+    captures: tuple[Capture, ...] = ()
+    response: DocumentedResponse | None = None
+    """What a console command printed."""
+    prints_response: bool = True
+    hidden: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A lint note: something the guide shows that is not run."""
+
+    source: Source
+    message: str
+
+
+@dataclass(slots=True)
+class ShellPlan:
+    """What one fence yields, in order, plus the errors found in it."""
+
+    items: list[Draft | Assignment | Note] = field(default_factory=list)
+    errors: list[DocError] = field(default_factory=list)
+
+
+def required_variables(word: Word) -> Iterator[str]:
+    """Variables a word cannot expand without (those with a `:-default` are not required)."""
+    for part in word.parts:
+        if isinstance(part, Parameter) and part.default is None:
+            yield part.name
+        elif isinstance(part, CommandSubstitution):
+            yield from invocation_required(part.command)
+
+
+def invocation_required(command: Invocation) -> Iterator[str]:
+    """Variables a command needs, its own prefix assignments aside."""
+    own = {assignment.name for assignment in command.prefix}
+    words = list(command.argv) + [a.value for a in command.prefix]
+    if command.stdin is not None:
+        words.append(command.stdin)
+    words += [word for stage in command.pipeline for word in stage]
+    for word in words:
+        for name in required_variables(word):
+            if name not in own:
+                yield name
+
+
+def _mentions_curl(text: str) -> bool:
+    """Whether a block that failed to parse looks like it holds a curl command."""
+    return any(word.lstrip("$(`").endswith("curl") for word in text.split())
+
+
+def _curl_substitution(word: Word) -> CommandSubstitution | None:
+    """The `$(curl ...)` of an assignment value, if the value is just that."""
+    subs = [part for part in word.parts if isinstance(part, CommandSubstitution)]
+    others = [p for p in word.parts if not isinstance(p, CommandSubstitution)]
+    if len(subs) == 1 and subs[0].command.program == "curl" and all(
+        isinstance(p, Literal) and not p.text.strip() for p in others
+    ):
+        return subs[0]
+    return None
+
+
+def _capture_of(name: str, command: Invocation, source: Source) -> Capture:
+    """`NAME=$(curl ... | jq -r FILTER)` -> the capture of FILTER (`.` without a jq)."""
+    for stage in command.pipeline:
+        if not stage or stage[0].literal != "jq":
+            continue
+        raw = False
+        path: str | None = None
+        for word in stage[1:]:
+            text = word.literal
+            if text is None:
+                raise DocError("the jq filter must be written literally, like '.access_token'",
+                               word.source)
+            if text == "--raw-output" or (text.startswith("-") and not text.startswith("--")
+                                           and "r" in text):
+                raw = True
+            elif not text.startswith("-") and path is None:
+                path = text
+        return Capture(name=name, path=path or ".", source=source, raw=raw)
+    return Capture(name=name, path=".", source=source, raw=True)
+
+
+def _not_run(command: Invocation) -> Note:
+    program = command.program or (command.text.split(maxsplit=1) or ["?"])[0]
+    return Note(
+        command.source,
+        f"`{program}` is not run: only curl commands, exports and assignments are",
+    )
+
+
+def _plan_script(
+    script: Script, plan: ShellPlan, cwd: Path | None, hidden: bool,
+    console_response: DocumentedResponse | None = None,
+) -> None:
+    """Turn parsed commands into drafts, assignments and notes."""
+    start = len(plan.items)
+    for command in script.commands:
+        if isinstance(command, Assignment):
+            substitution = _curl_substitution(command.value)
+            if substitution is not None:
+                try:
+                    capture = _capture_of(command.name, substitution.command, command.source)
+                except DocError as error:
+                    plan.errors.append(error)
+                    continue
+                draft = _draft(substitution.command, cwd, hidden, plan, (capture,))
+                if draft is not None:
+                    plan.items.append(draft)
+            elif any(isinstance(p, CommandSubstitution) for p in command.value.parts):
+                inner = next(
+                    p.command for p in command.value.parts if isinstance(p, CommandSubstitution)
+                )
+                if inner.program == "curl":
+                    plan.errors.append(DocError(_ONLY_CAPTURE, inner.source))
+                else:
+                    plan.items.append(_not_run(inner))
+            else:
+                plan.items.append(command)
+        elif command.program == "curl":
+            draft = _draft(command, cwd, hidden, plan, ())
+            if draft is not None:
+                plan.items.append(draft)
+        else:
+            plan.items.append(_not_run(command))
+    if console_response is not None:
+        # What a console command printed belongs to its own last curl, not an earlier one.
+        drafts = [i for i, item in enumerate(plan.items) if i >= start and isinstance(item, Draft)]
+        if drafts:
+            last = drafts[-1]
+            item = plan.items[last]
+            assert isinstance(item, Draft)
+            plan.items[last] = _with_response(item, console_response)
+
+
+def _with_response(draft: Draft, response: DocumentedResponse) -> Draft:
+    return Draft(
+        name=draft.name, source=draft.source, method=draft.method, url=draft.url,
+        command=draft.command, http_request=draft.http_request, captures=draft.captures,
+        response=response, prints_response=draft.prints_response, hidden=draft.hidden,
+    )
+
+
+def _substitutions(command: Invocation) -> Iterator[CommandSubstitution]:
+    words = list(command.argv) + [a.value for a in command.prefix]
+    if command.stdin is not None:
+        words.append(command.stdin)
+    for word in words:
+        for part in word.parts:
+            if isinstance(part, CommandSubstitution):
+                yield part
+
+
+def _draft(
+    command: Invocation, cwd: Path | None, hidden: bool, plan: ShellPlan,
+    captures: tuple[Capture, ...],
+) -> Draft | None:
+    # The run stage runs no `$(...)` inside a request: refuse it now, before anything is sent.
+    nested = next(_substitutions(command), None)
+    if nested is not None:
+        plan.errors.append(DocError(_ONLY_CAPTURE, nested.command.source))
+        return None
+    try:
+        display = curl_display(command, cwd)
+    except DocError as error:
+        plan.errors.append(error)
+        return None
+    return Draft(
+        name=display.name, source=command.source, method=display.method, url=display.url,
+        command=command, captures=captures, prints_response=display.prints_response,
+        hidden=hidden,
+    )
+
+
+def _console_response(output: str, line: int, path: str) -> DocumentedResponse:
+    """What a console command printed, as its documented response."""
+    source = Source(path, line)
+    if output.lstrip().startswith("HTTP/"):
+        return parse_http_response(output, source)
+    first = output.lstrip()[:1]
+    kind: str = "json" if first in ("{", "[") else "console"
+    return DocumentedResponse(
+        kind="json" if kind == "json" else "console", body=output, source=source, body_line=line
+    )
+
+
+def plan_shell_fence(fence: Fence, cwd: Path | None) -> ShellPlan:
+    """Parse a shell or console fence; errors are collected, not raised."""
+    plan = ShellPlan()
+    path = fence.source.path
+    if fence.lang in CONSOLE_LANGS:
+        commands, stray = split_console(fence.text, fence.content_line)
+        if stray is not None and commands:
+            plan.items.append(Note(Source(path, stray),
+                                   "console text before the first `$ ` prompt is not run"))
+        for command in commands:
+            response = None
+            try:
+                if command.output_line is not None:
+                    response = _console_response(command.output, command.output_line, path)
+                script = parse_script(command.text, source=Source(path, command.line, 3))
+            except DocError as error:
+                if _mentions_curl(command.text):
+                    plan.errors.append(error)
+                else:
+                    plan.items.append(Note(Source(path, command.line), _unread(error)))
+                continue
+            _plan_script(script, plan, cwd, fence.hidden, response)
+        return plan
+    try:
+        script = parse_script(fence.text, source=Source(path, fence.content_line))
+    except DocError as error:
+        if _mentions_curl(fence.text):
+            plan.errors.append(error)
+        else:
+            plan.items.append(Note(fence.source, _unread(error)))
+        return plan
+    _plan_script(script, plan, cwd, fence.hidden)
+    return plan
+
+
+def _unread(error: DocError) -> str:
+    return f"shell block not read (it holds no curl): {error.message}"

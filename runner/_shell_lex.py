@@ -1,0 +1,411 @@
+"""Shell words, lexed from their source bytes with bash's quoting rules into IR parts.
+
+tree-sitter-bash finds where a word starts and ends (and where its `$(...)` are), but its
+view of a word's inside is lossy (`$"x"` becomes two words, `${A:-a b}` keeps the space in a
+`word` leaf), so the inside is read here, byte by byte, the way bash reads it. Every syntax
+character is ASCII and UTF-8 never reuses ASCII bytes inside a multi-byte character, so
+lexing bytes is safe; literal text is decoded once per run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from enum import Enum
+
+from runner.errors import DocError
+from runner.shell import CommandSubstitution, Invocation, Literal, Parameter, Part, Word
+from runner.source import Source
+
+__all__ = ["Mode", "WordLexer"]
+
+_NAME_START = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+_NAME_CHARS = _NAME_START | frozenset(b"0123456789")
+_SPECIAL_PARAMETERS = frozenset(b"@*#?-$!0123456789")
+_HEX = frozenset(b"0123456789abcdefABCDEF")
+_OCTAL = frozenset(b"01234567")
+_SIMPLE_ANSI = {
+    ord("a"): b"\a", ord("b"): b"\b", ord("e"): b"\x1b", ord("E"): b"\x1b", ord("f"): b"\f",
+    ord("n"): b"\n", ord("r"): b"\r", ord("t"): b"\t", ord("v"): b"\v", ord("\\"): b"\\",
+    ord("'"): b"'", ord('"'): b'"', ord("?"): b"?",
+}  # fmt: skip
+# Bytes that end a run of plain text, per context.
+_UNQUOTED_STOP = re.compile(rb"[\\'\"$`\s<>()|&;]")
+_DEFAULT_STOP = re.compile(rb"[\\'\"$`}]")
+_DQ_STOP = re.compile(rb'[\\"$`]')
+_DQ_DEFAULT_STOP = re.compile(rb'[\\"$`}]')
+_HEREDOC_STOP = re.compile(rb"[\\$`\n]")
+# Unquoted `{a,b}` or `{1..3}`: bash's brace expansion, which would turn one word into several.
+_BRACE_EXPANSION = re.compile(
+    rb"\{[^{}\s]*,[^{}\s]*\}|\{(?:-?\d+|[A-Za-z])\.\.(?:-?\d+|[A-Za-z])(?:\.\.-?\d+)?\}"
+)
+_PARAMETER_OPERATOR = re.compile(rb":?[-=?+]|##?|%%?|//?|\^\^?|,,?|:|\[|@")
+
+Substitution = Callable[[int], tuple[Invocation, int] | None]
+"""Given the offset of `$(`: the invocation inside and the offset after its `)`, or None."""
+Locator = Callable[[int], Source]
+"""A byte offset in the script -> its place in the guide."""
+
+
+class Mode(Enum):
+    """Where a word is read: each context has its own quoting and splitting rules."""
+
+    ARGUMENT = "argument"
+    """A command's word: unquoted expansions are field-split."""
+    VALUE = "value"
+    """An assignment value or a here-string: the same quoting, but never field-split."""
+    HEREDOC = "heredoc"
+    """An unquoted-delimiter heredoc body: like double quotes, but `"` is plain text."""
+
+
+class _Builder:
+    """Collects parts, merging adjacent literal text of the same kind."""
+
+    __slots__ = ("buffer", "lexer", "offset", "open", "parts", "split")
+
+    def __init__(self, lexer: WordLexer, offset: int) -> None:
+        self.lexer = lexer
+        self.offset = offset
+        self.parts: list[Part] = []
+        self.buffer = bytearray()
+        self.split = False
+        self.open = False
+
+    def text(self, data: bytes, *, split: bool = False) -> None:
+        """Add literal bytes; empty quoted text still marks the word as present (`''`)."""
+        if self.open and split != self.split:
+            self.flush()
+        if not data and split:
+            return
+        self.buffer += data
+        self.split = split
+        self.open = True
+
+    def add(self, part: Parameter | CommandSubstitution) -> None:
+        self.flush()
+        self.parts.append(part)
+
+    def flush(self) -> None:
+        if self.open:
+            try:
+                text = bytes(self.buffer).decode("utf-8", "surrogatepass")
+            except UnicodeDecodeError as error:
+                raise self.lexer.error(
+                    self.offset, "escape sequences make bytes that are not UTF-8"
+                ) from error
+            self.parts.append(Literal(text, split=True) if self.split else Literal(text))
+        self.buffer = bytearray()
+        self.open = False
+
+    def finish(self) -> tuple[Part, ...]:
+        self.flush()
+        return tuple(self.parts)
+
+
+class WordLexer:
+    """Reads words out of one script's bytes."""
+
+    def __init__(self, data: bytes, locate: Locator, substitution: Substitution) -> None:
+        self.data = data
+        self.locate = locate
+        self.substitution = substitution
+
+    def error(self, offset: int, message: str) -> DocError:
+        """A DocError at the guide line of `offset`."""
+        return DocError(message, self.locate(offset))
+
+    def word(self, start: int, end: int, mode: Mode) -> Word:
+        """The word written in data[start:end]."""
+        builder = _Builder(self, start)
+        mask = bytearray()
+        i = start
+        while i < end:
+            i = self._unquoted(builder, i, end, mode, mask)
+        if mode is Mode.ARGUMENT:  # bash brace-expands command words only
+            found = _BRACE_EXPANSION.search(mask)
+            if found is not None:
+                matched = self.data[start + found.start() : start + found.end()]
+                text = matched.decode("utf-8", "replace")
+                raise self.error(
+                    start,
+                    f"brace expansion `{text}` is not supported: bash would turn this word "
+                    "into several; quote it",
+                )
+        return Word(builder.finish(), self.locate(start))
+
+    def heredoc(self, start: int, end: int, *, strip_tabs: bool, expand: bool) -> Word:
+        """A heredoc body in data[start:end] (whole lines), as bash feeds it to stdin."""
+        builder = _Builder(self, start)
+        builder.text(b"")
+        i = start
+        while i < end:
+            if strip_tabs and (i == start or self.data[i - 1] == 0x0A):
+                while i < end and self.data[i] == 0x09:
+                    i += 1
+                if i >= end:
+                    break
+            if not expand:
+                stop = self.data.find(b"\n", i, end)
+                stop = end if stop < 0 else stop + 1
+                builder.text(self.data[i:stop])
+                i = stop
+            else:
+                i = self._quoted_char(builder, i, end, Mode.HEREDOC, default=False)
+        return Word(builder.finish(), self.locate(start))
+
+    # -- contexts ---------------------------------------------------------------------------
+
+    def _unquoted(
+        self, builder: _Builder, i: int, end: int, mode: Mode, mask: bytearray | None,
+        *, default: bool = False,
+    ) -> int:  # fmt: skip
+        """Read one unit of unquoted text at i (also inside an unquoted `${A:-...}`)."""
+        data = self.data
+        byte = data[i]
+        if mode is Mode.HEREDOC:
+            return self._quoted_char(builder, i, end, mode, default=default)
+        if byte == 0x5C:  # backslash
+            if i + 1 >= end:
+                builder.text(b"\\")
+                return i + 1
+            if data[i + 1] == 0x0A:
+                _mark(mask, 2)
+                return i + 2
+            stop = _char_end(data, i + 1, end)
+            builder.text(data[i + 1 : stop])
+            _mark(mask, stop - i)
+            return stop
+        if byte == 0x27:  # single quote
+            close = data.find(b"'", i + 1, end)
+            if close < 0:
+                raise self.error(i, "unterminated single quote: expected a closing `'`")
+            builder.text(data[i + 1 : close])
+            _mark(mask, close + 1 - i)
+            return close + 1
+        if byte == 0x22:  # double quote
+            builder.text(b"")
+            j = i + 1
+            while True:
+                if j >= end:
+                    raise self.error(i, 'unterminated double quote: expected a closing `"`')
+                if data[j] == 0x22:
+                    break
+                j = self._quoted_char(builder, j, end, mode, default=False)
+            _mark(mask, j + 1 - i)
+            return j + 1
+        if byte == 0x24:  # dollar
+            stop = self._dollar(builder, i, end, quoted=mode is not Mode.ARGUMENT, mode=mode)
+            _mark(mask, stop - i)
+            return stop
+        if byte == 0x60:
+            raise self.error(i, "backquote command substitution `...` is not supported, use $(...)")
+        pattern = _DEFAULT_STOP if default else _UNQUOTED_STOP
+        found = pattern.search(data, i, end)
+        stop = end if found is None else found.start()
+        if stop == i:
+            shown = data[i : i + 1].decode("utf-8", "replace")
+            raise self.error(i, f"unexpected `{shown}` in a word")
+        builder.text(data[i:stop], split=default and mode is Mode.ARGUMENT)
+        if mask is not None:
+            mask += data[i:stop]
+        return stop
+
+    def _quoted_char(
+        self, builder: _Builder, i: int, end: int, mode: Mode, *, default: bool
+    ) -> int:
+        """Read one unit inside double quotes (or an unquoted-delimiter heredoc body)."""
+        data = self.data
+        byte = data[i]
+        heredoc = mode is Mode.HEREDOC
+        if byte == 0x5C:
+            nxt = data[i + 1] if i + 1 < end else -1
+            if nxt == 0x0A:
+                return i + 2
+            special = b"$`\\" if heredoc else b'$`"\\'
+            if nxt != -1 and nxt in special:
+                builder.text(data[i + 1 : i + 2])
+                return i + 2
+            builder.text(b"\\")
+            return i + 1
+        if byte == 0x24:
+            return self._dollar(builder, i, end, quoted=True, mode=mode)
+        if byte == 0x60:
+            raise self.error(i, "backquote command substitution `...` is not supported, use $(...)")
+        if byte == 0x22 and not heredoc:
+            raise self.error(i, 'unexpected `"`')
+        if byte == 0x0A and heredoc:
+            builder.text(b"\n")
+            return i + 1
+        pattern = _HEREDOC_STOP if heredoc else (_DQ_DEFAULT_STOP if default else _DQ_STOP)
+        found = pattern.search(data, i + 1, end)
+        stop = end if found is None else found.start()
+        if heredoc and found is not None and data[stop] == 0x0A:
+            stop += 1  # keep the newline with its line, so tab stripping sees line starts
+        builder.text(data[i:stop])
+        return stop
+
+    # -- expansions -------------------------------------------------------------------------
+
+    def _dollar(self, builder: _Builder, i: int, end: int, *, quoted: bool, mode: Mode) -> int:
+        """Read what starts with `$` at i and return the offset after it."""
+        data = self.data
+        nxt = data[i + 1] if i + 1 < end else -1
+        in_quotes = quoted and mode is not Mode.VALUE
+        if nxt == 0x7B:  # {
+            return self._braced(builder, i, end, quoted=quoted, mode=mode)
+        if nxt == 0x28:  # (
+            found = self.substitution(i)
+            if found is None:
+                if data.startswith(b"$((", i):
+                    raise self.error(i, "arithmetic expansion $((...)) is not supported")
+                raise self.error(i, "cannot read this $(...): expected one command inside")
+            invocation, stop = found
+            builder.add(CommandSubstitution(invocation, quoted=quoted))
+            return stop
+        if nxt == 0x27 and not in_quotes:
+            return self._ansi_c(builder, i, end)
+        if nxt == 0x22 and not in_quotes:
+            raise self.error(i, 'locale translation $"..." is not supported, use "..."')
+        if nxt == 0x5B:
+            raise self.error(i, "arithmetic expansion $[...] is not supported")
+        if nxt in _NAME_START:
+            stop = i + 2
+            while stop < end and data[stop] in _NAME_CHARS:
+                stop += 1
+            name = data[i + 1 : stop].decode("ascii")
+            builder.add(Parameter(name, None, quoted))
+            return stop
+        if nxt in _SPECIAL_PARAMETERS:
+            shown = chr(nxt)
+            raise self.error(i, f"special parameter ${shown} is not supported")
+        builder.text(b"$")
+        return i + 1
+
+    def _braced(self, builder: _Builder, i: int, end: int, *, quoted: bool, mode: Mode) -> int:
+        """`${NAME}`, `${NAME:-default}` or `${NAME-default}`; other forms are refused."""
+        data = self.data
+        j = i + 2
+        if j >= end or data[j] not in _NAME_START:
+            close = data.find(b"}", j, end)
+            shown = data[i : close + 1 if close >= 0 else end].decode("utf-8", "replace")
+            raise self.error(
+                i, f"`{shown}` is not supported: only ${{NAME}}, ${{NAME:-default}} "
+                "and ${NAME-default} are"
+            )
+        stop = j + 1
+        while stop < end and data[stop] in _NAME_CHARS:
+            stop += 1
+        name = data[j:stop].decode("ascii")
+        if stop >= end:
+            raise self.error(i, f"unterminated ${{{name}: expected a closing `}}`")
+        if data[stop] == 0x7D:
+            builder.add(Parameter(name, None, quoted))
+            return stop + 1
+        operator = _PARAMETER_OPERATOR.match(data, stop, end)
+        if operator is None or operator.group() not in (b":-", b"-"):
+            shown = (operator.group() if operator else data[stop : stop + 1]).decode(
+                "utf-8", "replace"
+            )
+            raise self.error(
+                i,
+                f"`${{{name}{shown}...}}` is not supported: only ${{NAME}}, "
+                "${NAME:-default} and ${NAME-default} are",
+            )
+        start = operator.end()
+        inner = _Builder(self, start)
+        k = start
+        while True:
+            if k >= end:
+                raise self.error(i, f"unterminated ${{{name}: expected a closing `}}`")
+            if data[k] == 0x7D:
+                break
+            if quoted and mode is not Mode.VALUE:
+                k = self._default_in_quotes(inner, k, end, mode)
+            else:
+                k = self._unquoted(inner, k, end, mode, None, default=True)
+        default = Word(inner.finish(), self.locate(start))
+        unset_only = operator.group() == b"-"
+        builder.add(Parameter(name, default, quoted, unset_only=unset_only))
+        return k + 1
+
+    def _default_in_quotes(self, builder: _Builder, k: int, end: int, mode: Mode) -> int:
+        """One unit of a default inside double quotes, where `'` is plain and `"` nests."""
+        data = self.data
+        if data[k] == 0x22 and mode is not Mode.HEREDOC:
+            builder.text(b"")
+            j = k + 1
+            while True:
+                if j >= end:
+                    raise self.error(k, 'unterminated double quote: expected a closing `"`')
+                if data[j] == 0x22:
+                    return j + 1
+                j = self._quoted_char(builder, j, end, mode, default=False)
+        return self._quoted_char(builder, k, end, mode, default=True)
+
+    def _ansi_c(self, builder: _Builder, i: int, end: int) -> int:
+        """`$'...'`: bash's ANSI-C escapes; the text stops at a `\\0` like bash's C string."""
+        data = self.data
+        out = bytearray()
+        j = i + 2
+        while True:
+            if j >= end:
+                raise self.error(i, "unterminated $'...': expected a closing `'`")
+            byte = data[j]
+            if byte == 0x27:
+                break
+            if byte != 0x5C or j + 1 >= end:
+                out.append(byte)
+                j += 1
+                continue
+            escape = data[j + 1]
+            j += 2
+            if escape in _SIMPLE_ANSI:
+                out += _SIMPLE_ANSI[escape]
+            elif escape in _OCTAL:
+                digits = _take(data, j - 1, end, _OCTAL, 3)
+                out.append(int(digits, 8) & 0xFF)
+                j += len(digits) - 1
+            elif escape in (0x78, 0x75, 0x55):  # x u U
+                width = {0x78: 2, 0x75: 4, 0x55: 8}[escape]
+                digits = _take(data, j, end, _HEX, width)
+                if not digits:
+                    out += data[j - 2 : j]
+                    continue
+                j += len(digits)
+                value = int(digits, 16)
+                if escape == 0x78:
+                    out.append(value)
+                elif value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+                    raise self.error(i, f"invalid Unicode escape \\{chr(escape)}{digits.decode()}")
+                else:
+                    out += chr(value).encode("utf-8")
+            elif escape == 0x63 and j < end and data[j] != 0x27:  # \cX
+                out.append(data[j] & 0x1F)
+                j += 1
+            else:
+                out += data[j - 2 : j]
+        if 0 in out:
+            out = out[: out.index(0)]
+        builder.text(bytes(out))
+        return j + 1
+
+
+def _take(data: bytes, start: int, end: int, allowed: frozenset[int], limit: int) -> bytes:
+    stop = start
+    while stop < end and stop - start < limit and data[stop] in allowed:
+        stop += 1
+    return data[start:stop]
+
+
+def _char_end(data: bytes, i: int, end: int) -> int:
+    """The offset after the UTF-8 character starting at i."""
+    stop = i + 1
+    while stop < end and 0x80 <= data[stop] < 0xC0:
+        stop += 1
+    return stop
+
+
+def _mark(mask: bytearray | None, length: int) -> None:
+    """Hide quoted or expanded text from the brace-expansion check."""
+    if mask is not None:
+        mask += b"\0" * length

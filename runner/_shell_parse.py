@@ -1,0 +1,494 @@
+"""tree-sitter-bash syntax tree -> Script: the statements the design allows, or a DocError."""
+
+from __future__ import annotations
+
+import bisect
+import re
+import threading
+
+import tree_sitter_bash
+from tree_sitter import Language, Node, Parser
+
+from runner._shell_lex import Mode, WordLexer
+from runner.errors import DocError
+from runner.shell import Assignment, Command, Invocation, Literal, Script, Word
+from runner.source import Source
+
+__all__ = ["parse"]
+
+_LANGUAGE = Language(tree_sitter_bash.language())
+_LOCAL = threading.local()  # a Parser is not thread-safe; one per thread, built once
+
+_CONSTRUCTS = {
+    "subshell": "a subshell `( ... )`",
+    "compound_statement": "a command group `{ ...; }`",
+    "for_statement": "a `for` loop",
+    "c_style_for_statement": "a `for` loop",
+    "while_statement": "a `while`/`until` loop",
+    "if_statement": "an `if` statement",
+    "case_statement": "a `case` statement",
+    "function_definition": "a function definition",
+    "negated_command": "negation `!`",
+    "test_command": "a test `[ ... ]`",
+    "process_substitution": "process substitution `<(...)`",
+    "arithmetic_expansion": "arithmetic expansion `$((...))`",
+    "translated_string": 'locale translation `$"..."`',
+    "brace_expression": "brace expansion `{a..b}`",
+    "array": "an array `(...)`",
+    "subscript": "an array subscript `[...]`",
+    "file_redirect": "redirection",
+    "heredoc_redirect": "a heredoc here",
+    "herestring_redirect": "a here-string here",
+}
+# Where a trailing `\ ` is text, not a broken continuation.
+_TEXT_NODES = frozenset(
+    {"raw_string", "ansi_c_string", "string", "heredoc_body", "heredoc_content", "comment"}
+)
+_CONTINUATIONS = re.compile(rb"(?:\\\n)+")
+_SEPARATORS = frozenset({";", "&&", "\n", "comment"})
+_JQ_LONG = frozenset({"--raw-output", "--compact-output", "--monochrome-output", "--exit-status"})
+_JQ_SHORT = frozenset("rcMCe")
+_JSON_TOOL = ["-m", "json.tool"]
+
+
+def parse(text: str, source: Source) -> Script:
+    """Parse shell text whose first line is at `source`."""
+    return _ScriptParser(text, source).script()
+
+
+def _parser() -> Parser:
+    parser: Parser | None = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = Parser(_LANGUAGE)
+        _LOCAL.parser = parser
+    return parser
+
+
+class _Pending:
+    """An invocation whose pipeline stages are still being read."""
+
+    __slots__ = ("argv", "end", "prefix", "stages", "start", "stdin")
+
+    def __init__(
+        self, argv: tuple[Word, ...], prefix: tuple[Assignment, ...], stdin: Word | None,
+        start: int, end: int,
+    ) -> None:  # fmt: skip
+        self.argv = argv
+        self.prefix = prefix
+        self.stdin = stdin
+        self.stages: list[tuple[Word, ...]] = []
+        self.start = start
+        self.end = end
+
+
+class _ScriptParser:
+    """One script: its bytes, line table, syntax tree and word lexer."""
+
+    def __init__(self, text: str, source: Source) -> None:
+        self.source = source
+        self.data = text.encode("utf-8", "surrogatepass")
+        self.line_starts = [0]
+        at = self.data.find(b"\n")
+        while at >= 0:
+            self.line_starts.append(at + 1)
+            at = self.data.find(b"\n", at + 1)
+        self.tree = _parser().parse(self.data)
+        self.substitutions: dict[int, Node] = {}
+        self.lexer = WordLexer(self.data, self.locate, self._substitution)
+
+    # -- positions and errors ---------------------------------------------------------------
+
+    def locate(self, offset: int) -> Source:
+        """The guide line and column of a byte offset in the script."""
+        row = bisect.bisect_right(self.line_starts, offset) - 1
+        before = self.data[self.line_starts[row] : offset].decode("utf-8", "replace")
+        return Source(self.source.path, self.source.line + row, self.source.column + len(before))
+
+    def error(self, node: Node, message: str) -> DocError:
+        return DocError(message, self.locate(node.start_byte))
+
+    def text(self, node: Node, limit: int = 60) -> str:
+        shown = self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+        shown = shown.split("\n", 1)[0]
+        return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+    # -- whole script -----------------------------------------------------------------------
+
+    def script(self) -> Script:
+        root = self.tree.root_node
+        self._check_trailing_backslashes(root)
+        if root.has_error:
+            raise self._syntax_error(root)
+        commands: list[Command] = []
+        self._sequence(self._flatten(root.children), commands)
+        return Script(tuple(commands))
+
+    def _check_trailing_backslashes(self, root: Node) -> None:
+        data = self.data
+        for row, start in enumerate(self.line_starts):
+            end = self.line_starts[row + 1] - 1 if row + 1 < len(self.line_starts) else len(data)
+            stripped = data[start:end].rstrip(b" \t\r")
+            if not stripped.endswith(b"\\") or start + len(stripped) == end:
+                continue
+            backslashes = len(stripped) - len(stripped.rstrip(b"\\"))
+            if backslashes % 2 == 0:
+                continue  # `\\` is an escaped backslash, not a continuation
+            offset = start + len(stripped) - 1
+            node: Node | None = root.descendant_for_byte_range(offset, offset + 1)
+            while node is not None and node.type not in _TEXT_NODES:
+                node = node.parent
+            if node is None:
+                raise DocError(
+                    "backslash followed by spaces: bash ends the command here, "
+                    "remove the trailing spaces",
+                    self.locate(offset),
+                )
+
+    def _syntax_error(self, root: Node) -> DocError:
+        node = root
+        while True:
+            if node.is_missing:
+                return self.error(node, f"shell syntax error: expected `{node.type}`")
+            if node.type == "ERROR":
+                break
+            broken = [c for c in node.children if c.has_error or c.is_missing]
+            if not broken:
+                break
+            node = broken[0]
+        snippet = self.text(node, 40).strip()
+        leaf = node
+        while leaf.child_count:
+            leaf = leaf.children[0]
+        first = self.text(leaf, 40)
+        if first.startswith(("'", "$'")):
+            return self.error(leaf, "unterminated single quote: expected a closing `'`")
+        if first.startswith('"'):
+            return self.error(leaf, 'unterminated double quote: expected a closing `"`')
+        if first in ("<<", "<<-") or any(c.type in ("<<", "<<-") for c in node.children):
+            return self.error(leaf, "heredoc is not closed: expected its delimiter line")
+        return self.error(node, f"shell syntax error near `{snippet or first}`")
+
+    # -- statements -------------------------------------------------------------------------
+
+    def _flatten(self, nodes: list[Node]) -> list[Node]:
+        """Lists, pipelines and heredoc tails as one stream of statements and operators."""
+        stream: list[Node] = []
+        for node in nodes:
+            if node.type in ("list", "pipeline"):
+                stream += self._flatten(node.children)
+            elif node.type == "redirected_statement":
+                stream.append(node)
+                for redirect in node.children_by_field_name("redirect"):
+                    if redirect.type == "heredoc_redirect":
+                        stream += self._flatten(_heredoc_tail(redirect))
+            else:
+                stream.append(node)
+        return stream
+
+    def _sequence(self, stream: list[Node], out: list[Command]) -> None:
+        pending: _Pending | None = None
+        piped = False
+        for node in stream:
+            kind = node.type
+            if kind in _SEPARATORS:
+                if piped:
+                    raise self.error(node, "a command is missing after `|`")
+                if pending is not None:
+                    out.append(self._finish(pending))
+                    pending = None
+            elif kind == "|":
+                if pending is None:
+                    raise self.error(node, "`|` must follow a command")
+                piped = True
+            elif kind in ("||", "|&", "&", ";;"):
+                raise self.error(node, _operator_message(kind))
+            elif piped:
+                assert pending is not None
+                pending.stages.append(self._stage(node))
+                pending.end = node.end_byte
+                piped = False
+            else:
+                if pending is not None:
+                    out.append(self._finish(pending))
+                pending = self._statement(node, out)
+        if piped:
+            raise DocError("a command is missing after `|`", self.locate(len(self.data)))
+        if pending is not None:
+            out.append(self._finish(pending))
+
+    def _finish(self, pending: _Pending) -> Invocation:
+        text = self.data[pending.start : pending.end].decode("utf-8", "replace")
+        return Invocation(
+            argv=pending.argv,
+            prefix=pending.prefix,
+            stdin=pending.stdin,
+            pipeline=tuple(pending.stages),
+            source=pending.argv[0].source,
+            text=text,
+        )
+
+    def _statement(self, node: Node, out: list[Command]) -> _Pending | None:
+        """Read one statement: assignments go to `out`, a command comes back as pending."""
+        kind = node.type
+        if kind == "command":
+            return self._command(node, None)
+        if kind == "redirected_statement":
+            return self._redirected(node)
+        if kind == "variable_assignment":
+            out.append(self._assignment(node, exported=False))
+        elif kind == "variable_assignments":
+            out += [
+                self._assignment(child, exported=False)
+                for child in node.children
+                if child.type == "variable_assignment"
+            ]
+        elif kind == "declaration_command":
+            self._declaration(node, out)
+        elif kind == "unset_command":
+            argv = self._words(node.children, Mode.ARGUMENT)
+            return _Pending(argv, (), None, node.start_byte, node.end_byte)
+        elif kind == "file_redirect":
+            raise self.error(node, _redirect_message(self.text(node, 30)))
+        else:
+            what = _CONSTRUCTS.get(kind, f"`{self.text(node, 30)}` ({kind.replace('_', ' ')})")
+            raise self.error(node, f"{what} is not supported in a guide's shell")
+        return None
+
+    def _command(self, node: Node, stdin: Word | None) -> _Pending:
+        prefix: list[Assignment] = []
+        words: list[Node] = []
+        for child in node.children:
+            kind = child.type
+            if kind == "variable_assignment" and not words:
+                prefix.append(self._assignment(child, exported=False))
+            elif kind == "herestring_redirect":
+                if stdin is not None:
+                    raise self.error(child, "only one heredoc or here-string per command")
+                stdin = self._herestring(child)
+            elif kind == "file_redirect":
+                raise self.error(child, _redirect_message(self.text(child, 30)))
+            elif kind in ("heredoc_redirect", "comment"):
+                raise self.error(child, f"{_CONSTRUCTS.get(kind, kind)} is not supported")
+            else:
+                words.append(child)
+        argv = self._words(words, Mode.ARGUMENT)
+        if not argv:
+            raise self.error(node, "expected a command after the assignments")
+        return _Pending(argv, tuple(prefix), stdin, node.start_byte, node.end_byte)
+
+    def _redirected(self, node: Node) -> _Pending:
+        body = node.child_by_field_name("body")
+        stdin: Word | None = None
+        end = node.start_byte
+        for redirect in node.children_by_field_name("redirect"):
+            if redirect.type == "heredoc_redirect":
+                if stdin is not None:
+                    raise self.error(redirect, "only one heredoc or here-string per command")
+                stdin = self._heredoc(redirect)
+                start = next(c for c in redirect.children if c.type == "heredoc_start")
+                end = max(end, start.end_byte)
+            elif redirect.type == "herestring_redirect":
+                if stdin is not None:
+                    raise self.error(redirect, "only one heredoc or here-string per command")
+                stdin = self._herestring(redirect)
+                end = max(end, redirect.end_byte)
+            else:
+                raise self.error(redirect, _redirect_message(self.text(redirect, 30)))
+        if body is None or body.type != "command":
+            if body is not None and body.type == "pipeline":
+                raise self.error(node, "a heredoc can only feed the first command of a pipeline")
+            raise self.error(node, "a heredoc or here-string must feed a simple command")
+        pending = self._command(body, stdin)
+        pending.end = max(pending.end, end)
+        return pending
+
+    def _stage(self, node: Node) -> tuple[Word, ...]:
+        """A command after `|`: only `jq [-r] [FILTER]` or `python -m json.tool`."""
+        if node.type != "command":
+            return self._stage_error(node)
+        if any(c.type != "command_name" and c.type.endswith(("redirect", "assignment"))
+               for c in node.children):  # fmt: skip
+            return self._stage_error(node)
+        words = self._words(node.children, Mode.ARGUMENT)
+        program = words[0].literal if words else None
+        rest = [word.literal for word in words[1:]]
+        if program in ("python", "python3"):
+            if rest != _JSON_TOOL:
+                raise self.error(node, f"only `{program} -m json.tool` is supported after `|`")
+            return words
+        if program != "jq":
+            return self._stage_error(node)
+        filters = 0
+        for word, literal in zip(words[1:], rest, strict=True):
+            if literal is not None and literal.startswith("-") and literal != "-":
+                known = literal in _JQ_LONG or (
+                    not literal.startswith("--") and set(literal[1:]) <= _JQ_SHORT
+                )
+                if not known:
+                    raise DocError(f"jq option `{literal}` is not supported", word.source)
+            else:
+                filters += 1
+        if filters > 1:
+            raise self.error(node, "jq takes one filter here (no files, no `--arg`)")
+        return words
+
+    def _stage_error(self, node: Node) -> tuple[Word, ...]:
+        raise self.error(
+            node,
+            f"`{self.text(node, 40)}` after `|` is not supported: only `jq [-r] [FILTER]` "
+            "and `python -m json.tool` may read a command's output",
+        )
+
+    # -- assignments ------------------------------------------------------------------------
+
+    def _assignment(self, node: Node, *, exported: bool) -> Assignment:
+        name = node.child_by_field_name("name")
+        if name is None or name.type != "variable_name":
+            raise self.error(node, f"{_CONSTRUCTS['subscript']} assignment is not supported")
+        operator = name.next_sibling
+        if operator is None or operator.type != "=":
+            shown = operator.type if operator is not None else "="
+            raise self.error(node, f"`{shown}` assignment is not supported, use `NAME=value`")
+        value_node = node.child_by_field_name("value")
+        if value_node is not None:
+            self._collect(value_node)
+        value = self.lexer.word(operator.end_byte, node.end_byte, Mode.VALUE)
+        return Assignment(self.text(name), value, exported, self.locate(node.start_byte))
+
+    def _declaration(self, node: Node, out: list[Command]) -> None:
+        keyword = node.children[0]
+        if keyword.type != "export":
+            raise self.error(node, f"`{keyword.type}` is not supported (only `export NAME=value`)")
+        assignments: list[Assignment] = []
+        for child in node.children[1:]:
+            if child.type == "variable_assignment":
+                assignment = self._assignment(child, exported=True)
+                read = assignment.value.variables() & {a.name for a in assignments}
+                if read:
+                    raise self.error(
+                        child,
+                        f"`{assignment.name}` reads ${min(read)} which this same export sets: "
+                        "bash expands every argument first; write two export lines",
+                    )
+                assignments.append(assignment)
+            elif child.type == "variable_name":
+                continue  # `export NAME` only marks NAME exported: nothing to send or bind
+            elif child.type == "word" and self.text(child).startswith("-"):
+                raise self.error(child, f"`export {self.text(child)}` is not supported")
+            elif child.type != "comment":
+                raise self.error(child, "expected `NAME=value` after export")
+        out += assignments
+
+    # -- words ------------------------------------------------------------------------------
+
+    def _words(self, nodes: list[Node], mode: Mode) -> tuple[Word, ...]:
+        """The words written by these nodes; nodes with no space between are one word."""
+        words: list[Word] = []
+        group: list[Node] = []
+        for node in [*nodes, None]:
+            if node is not None and node.type in ("unset", "comment"):
+                node = _keyword_word(node)
+                if node is None:
+                    continue
+            if group and (node is None or not self._joined(group[-1], node)):
+                words.append(self.lexer.word(group[0].start_byte, group[-1].end_byte, mode))
+                group = []
+            if node is not None:
+                self._collect(node)
+                group.append(node)
+        return tuple(words)
+
+    def _joined(self, before: Node, after: Node) -> bool:
+        """No space between the two nodes (a backslash-newline is no space): one word."""
+        gap = self.data[before.end_byte : after.start_byte]
+        return not gap or _CONTINUATIONS.fullmatch(gap) is not None
+
+    def _collect(self, node: Node) -> None:
+        """Record the `$(...)` inside a word's subtree and refuse what the lexer cannot see."""
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            kind = current.type
+            if kind == "command_substitution":
+                self.substitutions[current.start_byte] = current
+                continue
+            if kind in _CONSTRUCTS:
+                raise self.error(current, f"{_CONSTRUCTS[kind]} is not supported")
+            stack.extend(current.children)
+
+    def _substitution(self, offset: int) -> tuple[Invocation, int] | None:
+        node = self.substitutions.get(offset)
+        if node is None or node.child_count < 2 or node.children[0].type != "$(":
+            return None
+        inner = [c for c in node.children[1:-1] if c.type != "comment"]
+        commands: list[Command] = []
+        self._sequence(self._flatten(inner), commands)
+        if len(commands) != 1 or not isinstance(commands[0], Invocation):
+            raise self.error(node, "$(...) must hold exactly one command (`curl ... | jq -r ...`)")
+        return commands[0], node.end_byte
+
+    def _heredoc(self, node: Node) -> Word:
+        operator = node.children[0]
+        start = next(c for c in node.children if c.type == "heredoc_start")
+        delimiter = self.text(start)
+        end = next((c for c in node.children if c.type == "heredoc_end"), None)
+        if end is None:
+            raise self.error(start, f"heredoc <<{delimiter} is not closed")
+        body = next((c for c in node.children if c.type == "heredoc_body"), None)
+        first = start.end_point.row + 1
+        body_start = self.line_starts[body.start_point.row] if body else self.line_starts[first]
+        for child in body.children if body is not None else []:
+            if child.type == "command_substitution":
+                self.substitutions[child.start_byte] = child
+        return self.lexer.heredoc(
+            body_start,
+            self.line_starts[end.start_point.row],
+            strip_tabs=operator.type == "<<-",
+            expand=not any(quote in delimiter for quote in "'\"\\"),
+        )
+
+    def _herestring(self, node: Node) -> Word:
+        parts = [c for c in node.children if c.type != "<<<"]
+        word = self._words(parts, Mode.VALUE)
+        if len(word) != 1:
+            raise self.error(node, "expected one word after `<<<`")
+        # bash feeds a here-string with a newline added.
+        return Word((*word[0].parts, _newline()), word[0].source)
+
+
+def _heredoc_tail(redirect: Node) -> list[Node]:
+    """What tree-sitter nests inside a heredoc redirect but follows it (`<<EOF | jq .`)."""
+    tail: list[Node] = []
+    started = False
+    for child in redirect.children:
+        if child.type == "heredoc_start":
+            started = True
+        elif child.type in ("heredoc_body", "heredoc_end"):
+            break
+        elif started:
+            tail.append(child)
+    return tail
+
+
+def _keyword_word(node: Node) -> Node | None:
+    """`unset` is a keyword to tree-sitter but a word to us; comments are skipped."""
+    return node if node.type == "unset" else None
+
+
+def _newline() -> Literal:
+    return Literal("\n")
+
+
+def _operator_message(operator: str) -> str:
+    if operator == "&":
+        return "running in the background with `&` is not supported"
+    if operator == "|&":
+        return "`|&` is not supported, use `|` (only standard output is read)"
+    return f"`{operator}` is not supported (only `;` and `&&` join commands)"
+
+
+def _redirect_message(redirect: str) -> str:
+    return (
+        f"redirection `{redirect}` is not supported "
+        "(only a heredoc or here-string feeding `-d @-`)"
+    )

@@ -1,0 +1,191 @@
+"""The match stage: a step's documented response against the real one, as problems at lines.
+
+The status comes first; headers and body are compared only when the status class is
+right, so a 201 example meeting a 409 error reads as one problem naming the real
+error code, not a page of missing keys.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from runner._match_body import BodyMatcher
+from runner.docjson import DocObject, parse_documented_json
+from runner.jq import Path, parse_path
+from runner.result import Problem
+from runner.shapes import is_placeholder, prefix_fits, same_shape, shape_of, shortened
+from runner.step import DocumentedResponse, ExpectedStatus, Step
+from runner.unify import ExampleBook
+
+__all__ = ["ExampleBook", "expected_class", "match_response", "status_matches"]
+
+_IGNORED_HEADERS = frozenset({"date", "content-length", "connection", "transfer-encoding"})
+_NUMERIC_HEADERS = frozenset({"x-ratelimit-remaining", "x-ratelimit-reset", "retry-after"})
+
+
+def expected_class(expected: ExpectedStatus) -> int:
+    """The status class a step must answer in: 2 for 2xx, 4 for 4xx (2 when nothing is known)."""
+    if expected.code is not None:
+        return expected.code // 100
+    return expected.status_class if expected.status_class is not None else 2
+
+
+def status_matches(expected: ExpectedStatus, actual: int) -> bool:
+    """Whether a real status is the expected one: the exact code, else the class."""
+    if expected.code is not None:
+        return actual == expected.code
+    return actual // 100 == expected_class(expected)
+
+
+def _real_json(response: httpx.Response) -> tuple[bool, Any]:
+    """The response body as JSON: (True, value), or (False, None) when it is not JSON."""
+    if not response.content.strip():
+        return False, None
+    try:
+        return True, json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return False, None
+
+
+def _error_code(response: httpx.Response) -> str | None:
+    """The real error's `code` (or OAuth `error`), to name it in a status problem."""
+    ok, body = _real_json(response)
+    if ok and isinstance(body, dict):
+        for key in ("code", "error"):
+            if isinstance(body.get(key), str):
+                return str(body[key])
+    return None
+
+
+def _status_problem(step: Step, response: httpx.Response) -> Problem | None:
+    expected = step.expected
+    actual = response.status_code
+    if status_matches(expected, actual):
+        return None
+    want = str(expected.code) if expected.code is not None else f"{expected_class(expected)}xx"
+    code = _error_code(response)
+    got = f"{actual} ({code})" if code else str(actual)
+    if expected.code is not None:
+        message = f"expected status {want}, got {got}"
+    else:
+        message = f"expected a {want} status, got {got}"
+    source = expected.source
+    if source is None and step.response is not None and expected.origin == "http":
+        source = step.response.source
+    return Problem(message=message, source=source or step.source, path=None,
+                   expected=want, actual=got)
+
+
+def _header_value_fits(name: str, documented: str, real: str) -> bool:
+    documented, real = documented.strip(), real.strip()
+    if name == "content-type":
+        return documented.split(";")[0].strip().lower() == real.split(";")[0].strip().lower()
+    if name in _NUMERIC_HEADERS:
+        return real.isdigit()
+    if is_placeholder(documented):
+        return real != ""
+    prefix = shortened(documented)
+    if prefix is not None:
+        return prefix_fits(prefix, real)
+    if shape_of(documented) is not None:
+        return same_shape(documented, real)
+    return documented == real
+
+
+def _header_problems(documented: DocumentedResponse, response: httpx.Response) -> list[Problem]:
+    problems = []
+    for index, (name, value) in enumerate(documented.headers):
+        lowered = name.lower()
+        if lowered in _IGNORED_HEADERS:
+            continue
+        line = documented.source.line + 1 + index if documented.kind == "http" else 0
+        source = (
+            documented.source.at(line)
+            if documented.kind == "http" and line < documented.body_line
+            else documented.source
+        )
+        values = response.headers.get_list(name)
+        if not values:
+            problems.append(Problem(
+                message=f"header {name} is documented but missing from the response",
+                source=source, path=f"header {name}", expected=value, actual="missing",
+            ))
+        elif not any(_header_value_fits(lowered, value, real) for real in values):
+            problems.append(Problem(
+                message=f"header {name} is {', '.join(values)}, the guide shows {value}",
+                source=source, path=f"header {name}", expected=value, actual=", ".join(values),
+            ))
+    return problems
+
+
+def _is_json(documented: DocumentedResponse) -> bool:
+    if documented.kind == "json":
+        return True
+    if documented.kind == "text":
+        return False
+    return documented.body.lstrip()[:1] in {"{", "["}
+
+
+def _directive_paths(paths: tuple[str, ...], step: Step) -> list[Path]:
+    return [parse_path(path, source=step.source) for path in paths]
+
+
+def _body_problems(step: Step, documented: DocumentedResponse, response: httpx.Response,
+                   book: ExampleBook) -> list[Problem]:
+    body_source = documented.source.at(documented.body_line)
+    if not _is_json(documented):
+        want, got = documented.body.strip(), response.text.strip()
+        if want == got:
+            return []
+        return [Problem(message="the response body differs from the guide", source=body_source,
+                        path=None, expected=want, actual=got)]
+    doc = parse_documented_json(documented.body, source=body_source)
+    ok, real = _real_json(response)
+    if not ok:
+        if not response.content.strip():
+            if isinstance(doc, DocObject) and not doc.members:
+                return []  # `{}` documented for an empty answer says the same thing
+            return [Problem(
+                message=f"the guide shows a JSON body, the {response.status_code} response "
+                "has none",
+                source=body_source, path="$", expected="a JSON body", actual="an empty body",
+            )]
+        return [Problem(
+            message="the guide shows a JSON body, the response is not JSON",
+            source=body_source, path="$", expected="a JSON body",
+            actual=response.text.strip()[:200],
+        )]
+    matcher = BodyMatcher(
+        book,
+        ignore=_directive_paths(step.ignore, step),
+        unordered=_directive_paths(step.unordered, step),
+        strict=step.strict,
+    )
+    matcher.value(doc, real, [])
+    return [*matcher.problems, *book.bind_all(matcher.bindings)]
+
+
+def match_response(step: Step, response: httpx.Response, book: ExampleBook) -> list[Problem]:
+    """Every way the real response contradicts the step's documented status, headers and body.
+
+    Binds the documented examples the body meets in `book` (the guide's), so later
+    steps must meet the same real values.
+
+    Raises:
+        DocError: the documented JSON or a directive path cannot be read.
+    """
+    status = _status_problem(step, response)
+    if status is not None and response.status_code // 100 != expected_class(step.expected):
+        return [status]
+    problems = [status] if status is not None else []
+    documented = step.response
+    if documented is None:
+        return problems
+    problems.extend(_header_problems(documented, response))
+    if step.prints_response and documented.body.strip():
+        problems.extend(_body_problems(step, documented, response, book))
+    return problems
+

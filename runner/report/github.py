@@ -1,0 +1,88 @@
+"""GitHub Actions output: workflow-command annotations and the job's Markdown step summary."""
+
+from __future__ import annotations
+
+import os
+from typing import TextIO
+
+from runner.report.render import problem_details, problem_source, step_problems, summarize
+from runner.result import Problem, RunResult, StepResult
+from runner.secrets import mask_jwts
+
+__all__ = ["escape_data", "escape_property", "write_annotations", "write_step_summary"]
+
+_ICONS = {"passed": "✅", "failed": "❌", "error": "💥", "skipped": "⏭️"}
+
+
+def escape_data(text: str) -> str:
+    """Escape an annotation message (`%`, CR, LF), as @actions/core does."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape an annotation property (`file`, `title`): the message escapes plus `:` and `,`."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def write_annotations(result: RunResult, stream: TextIO) -> None:
+    """Print `::error`/`::notice` workflow commands for guide errors, problems and notes."""
+    lines: list[str] = []
+    for guide in result.guides:
+        for source, message in sorted(guide.errors):
+            lines.append(_command("error", source.path, source.line, "verify-docs", message))
+        for step in guide.steps:
+            for problem in step_problems(step):
+                lines.append(_annotation(problem, step))
+    stream.write("".join(line + "\n" for line in lines))
+    stream.flush()
+
+
+def _annotation(problem: Problem, step: StepResult) -> str:
+    source = problem_source(problem, step) or step.step.source
+    kind = "notice" if problem.severity == "note" else "error"
+    message = "\n".join([problem.message, *(line[2:] for line in problem_details(problem))])
+    title = f"{step.step.name} (line {step.step.source.line})"
+    return _command(kind, source.path, source.line, title, message)
+
+
+def _command(kind: str, path: str, line: int, title: str, message: str) -> str:
+    props = f"file={escape_property(path)},line={line},title={escape_property(mask_jwts(title))}"
+    return f"::{kind} {props}::{escape_data(mask_jwts(message))}"
+
+
+def write_step_summary(result: RunResult, path: str | os.PathLike[str]) -> None:
+    """Append a Markdown summary (a table of guides, then the failures) to `path`."""
+    summary = summarize(result)
+    out = ["## verify-docs", "", summary.line(), "",
+           "| Guide | Status | Steps | Passed | Failed | Errors | Skipped |",
+           "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    failures: list[str] = []
+    for guide in result.guides:
+        steps = guide.steps
+        counts = [sum(s.status == v for s in steps) for v in ("passed", "failed", "error",
+                                                               "skipped")]
+        out.append(f"| {_code(guide.path)} | {_ICONS[guide.status]} {guide.status} | "
+                   f"{len(steps)} | " + " | ".join(str(c) for c in counts) + " |")
+        for source, message in sorted(guide.errors):
+            failures.append(f"- {_code(str(source))} {_cell(message)}")
+        for step in steps:
+            for problem in step_problems(step):
+                if problem.severity == "failure":
+                    where = problem_source(problem, step) or step.step.source
+                    failures.append(f"- {_code(str(where))} {_cell(step.step.name)}: "
+                                    f"{_cell(problem.message)}")
+    if failures:
+        out += ["", "### Problems", "", *failures]
+    text = mask_jwts("\n".join(out)) + "\n\n"
+    with open(path, "a", encoding="utf-8") as file:
+        file.write(text)
+
+
+def _cell(text: str) -> str:
+    """Text safe in a table cell or list item: one line, pipes escaped."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _code(text: str) -> str:
+    fence = "``" if "`" in text else "`"
+    return f"{fence}{_cell(text)}{fence}"

@@ -1,0 +1,111 @@
+"""The JUnit XML report: a testsuite per guide, a testcase per step, rendered problems."""
+
+from __future__ import annotations
+
+import os
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+
+from runner.report.render import (
+    plain,
+    render_exchange,
+    render_problem,
+    step_problems,
+    summarize,
+)
+from runner.result import GuideResult, Problem, RunResult, StepResult
+from runner.secrets import mask_jwts
+
+__all__ = ["to_junit", "write_junit"]
+
+# Characters XML 1.0 cannot carry at all, even escaped; a response body may hold them.
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def to_junit(result: RunResult) -> ET.Element:
+    """The report as a `<testsuites>` element."""
+    summary = summarize(result)
+    root = _element(
+        "testsuites", name="verify-docs", tests=summary.steps + summary.unreadable,
+        failures=summary.failed, errors=summary.errors + summary.unreadable,
+        skipped=summary.skipped, time=_seconds(result.guides),
+    )
+    for guide in result.guides:
+        root.append(_suite(guide))
+    return root
+
+
+def write_junit(result: RunResult, path: str | os.PathLike[str]) -> None:
+    """Write the JUnit XML report to a file (UTF-8, with an XML declaration)."""
+    root = to_junit(result)
+    ET.indent(root)
+    with open(path, "wb") as file:
+        file.write(ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
+
+
+def _suite(guide: GuideResult) -> ET.Element:
+    steps = guide.steps
+    suite = _element(
+        "testsuite", name=guide.path, tests=len(steps) + bool(guide.errors),
+        failures=sum(s.status == "failed" for s in steps),
+        errors=sum(s.status == "error" for s in steps) + bool(guide.errors),
+        skipped=sum(s.status == "skipped" for s in steps), time=_seconds([guide]),
+    )
+    if guide.errors:
+        # A guide that could not be read has no steps; one testcase carries why.
+        errors = sorted(guide.errors)
+        case = _element("testcase", classname=guide.path, name="read and plan",
+                        file=guide.path, line=errors[0][0].line)
+        text = "\n".join(f"{source}: {message}" for source, message in errors)
+        case.append(_element("error", text, message=errors[0][1], type="error"))
+        suite.append(case)
+    for step in steps:
+        suite.append(_case(guide, step))
+    return suite
+
+
+def _case(guide: GuideResult, step: StepResult) -> ET.Element:
+    planned = step.step
+    elapsed = 0.0 if step.exchange is None else step.exchange.elapsed
+    # A fixture's step names its file: its line alone would point into the guide.
+    where = f"line {planned.source.line}" if planned.source.path == guide.path else planned.source
+    case = _element(
+        "testcase", classname=guide.path, name=f"{planned.name} ({where})",
+        file=planned.source.path, line=planned.source.line, time=f"{elapsed:.3f}",
+    )
+    problems = step_problems(step)
+    failures = [p for p in problems if p.severity == "failure"]
+    notes = [p for p in problems if p.severity == "note"]
+    if step.status in ("failed", "error"):
+        tag = "failure" if step.status == "failed" else "error"
+        first = failures[0].message if failures else (step.reason or step.status)
+        case.append(_element(tag, _render(failures, step), message=first, type=tag))
+    elif step.status == "skipped":
+        case.append(_element("skipped", message=step.reason or "skipped"))
+    output = [_render(notes, step)] if notes else []
+    if step.exchange is not None:
+        output.append(plain(render_exchange(step.exchange)))
+    if output:
+        case.append(_element("system-out", "\n\n".join(output)))
+    return case
+
+
+def _render(problems: Sequence[Problem], step: StepResult) -> str:
+    return "\n".join(render_problem(p, fallback=step.step.source) for p in problems)
+
+
+def _seconds(guides: Sequence[GuideResult]) -> str:
+    total = sum(s.exchange.elapsed for g in guides for s in g.steps if s.exchange is not None)
+    return f"{total:.3f}"
+
+
+def _element(tag: str, text: str | None = None, **attributes: object) -> ET.Element:
+    element = ET.Element(tag, {key: _clean(str(value)) for key, value in attributes.items()})
+    if text is not None:
+        element.text = _clean(text)
+    return element
+
+
+def _clean(text: str) -> str:
+    return mask_jwts(_INVALID_XML.sub("", text))

@@ -1,0 +1,302 @@
+"""Secret masking: every registered secret, in every encoding it can travel in, becomes `***`.
+
+The run stage registers what it learns is secret (the bootstrap token, `Authorization`
+values, `-u` credentials, JSON keys and form fields named like secrets, variables so named)
+in a `SecretSet` and masks every text with it before building results; reports only add a
+defensive `mask_jwts` pass. Documented example values are never registered: they are
+not secrets, and masking them would hide what the guide said.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Iterable, Mapping
+from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlsplit
+
+__all__ = [
+    "MASK",
+    "MIN_SECRET_LENGTH",
+    "SECRET_NAME_SUFFIXES",
+    "Secret",
+    "SecretSet",
+    "is_secret_name",
+    "mask_headers",
+    "mask_jwts",
+]
+
+MASK = "***"
+"""What a secret becomes in every output."""
+
+MIN_SECRET_LENGTH = 6
+"""Shorter values are not registered: masking `abc` everywhere would garble every output."""
+
+SECRET_NAME_SUFFIXES = (
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "apikey",
+    "privatekey",
+    "assertion",
+    "credentials",
+)
+"""A name is secret when, lowercased and without `_`/`-`, it ends with one of these.
+
+Matching the end, not any part, keeps `token_type` ("Bearer") and `tokenEndpoint` public.
+"""
+
+_MASKED_HEADERS = frozenset({"authorization", "proxy-authorization"})
+_COOKIE_HEADERS = frozenset({"cookie", "set-cookie"})
+
+# Three dot-separated base64url parts whose header starts `{"` (`eyJ`); the signature may be
+# empty (`alg: none`). The look-behind keeps it from starting inside a longer base64 word.
+_JWT = re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+_PERCENT = re.compile(r"%[0-9A-F]{2}")
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a JSON key, form field, header or variable name says its value is secret."""
+    folded = name.lower().replace("_", "").replace("-", "")
+    return folded.endswith(SECRET_NAME_SUFFIXES)
+
+
+def mask_jwts(text: str) -> str:
+    """Replace every JWT-looking value (`eyJ...` with three parts) by `***`."""
+    return _JWT.sub(MASK, text)
+
+
+class Secret:
+    """A secret value whose `str`, `repr` and format show `***`; `reveal()` gives the value."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The real value, for the one place that must send it."""
+        return self._value
+
+    def __str__(self) -> str:
+        return MASK
+
+    def __repr__(self) -> str:
+        return f"Secret({MASK!r})"
+
+    def __format__(self, spec: str) -> str:
+        return format(MASK, spec)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash((Secret, self._value))
+
+
+class SecretSet:
+    """The secrets of one run or guide, masked in any encoding, longest first."""
+
+    def __init__(self, values: Iterable[str | Secret] = ()) -> None:
+        self._values: set[str] = set()
+        self._forms: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+        for value in values:
+            self.add(value)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __contains__(self, value: object) -> bool:
+        if isinstance(value, Secret):
+            value = value.reveal()
+        return value in self._values
+
+    def copy(self) -> SecretSet:
+        """An independent set holding the same secrets (a guide's set from the run's)."""
+        twin = SecretSet()
+        twin._values = set(self._values)
+        twin._forms = set(self._forms)
+        return twin
+
+    def add(self, value: str | Secret) -> None:
+        """Register a secret; values shorter than `MIN_SECRET_LENGTH` are ignored."""
+        raw = value.reveal() if isinstance(value, Secret) else value
+        if len(raw) < MIN_SECRET_LENGTH or raw in self._values:
+            return
+        self._values.add(raw)
+        self._forms.update(_encodings(raw))
+        self._forms.update(_encodings_of_each(_base64_forms(raw)))
+        self._pattern = None
+
+    def add_basic(self, user: str, password: str) -> None:
+        """Register Basic credentials: the id, the secret and `user:password` in base64."""
+        self.add(user)
+        self.add(password)
+        pairs = {f"{user}:{password}", f"{quote_plus(user)}:{quote_plus(password)}"}
+        for pair in pairs:
+            if len(pair) <= len(":"):
+                continue
+            self._values.add(pair)
+            self._forms.update(_encodings(pair) if len(pair) >= MIN_SECRET_LENGTH else ())
+            self._forms.update(_encodings_of_each(_base64_forms(pair)))
+        self._pattern = None
+
+    def collect_from_json(self, obj: object) -> None:
+        """Register the string values of keys named like secrets, at any depth."""
+        if isinstance(obj, Mapping):
+            for key, value in obj.items():
+                if isinstance(value, str) and isinstance(key, str) and is_secret_name(key):
+                    self.add(value)
+                else:
+                    self.collect_from_json(value)
+        elif isinstance(obj, list | tuple):
+            for item in obj:
+                self.collect_from_json(item)
+
+    def collect_from_form(self, body: str) -> None:
+        """Register the values of form fields (`a=1&client_secret=...`) named like secrets."""
+        for name, value in parse_qsl(body, keep_blank_values=True):
+            if is_secret_name(name):
+                self.add(value)
+
+    def collect_from_url(self, url: str) -> None:
+        """Register a URL's userinfo password and its query fields named like secrets."""
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return
+        if parts.password:
+            self.add_basic(unquote(parts.username or ""), unquote(parts.password))
+        self.collect_from_form(parts.query)
+
+    def collect_from_headers(self, headers: Iterable[tuple[str, str]]) -> None:
+        """Register credentials in `Authorization`, cookies and headers named like secrets."""
+        for name, value in headers:
+            lowered = name.lower()
+            if lowered in _MASKED_HEADERS:
+                self._collect_authorization(value)
+            elif lowered in _COOKIE_HEADERS:
+                for _, cookie in _cookie_pairs(value):
+                    self.add(cookie)
+            elif is_secret_name(lowered):
+                self.add(value)
+
+    def collect_from_variables(self, variables: Mapping[str, str]) -> None:
+        """Register the values of variables named like secrets (`CLIENT_SECRET`, `TOKEN`)."""
+        for name, value in variables.items():
+            if is_secret_name(name):
+                self.add(value)
+
+    def mask(self, text: str) -> str:
+        """Replace every registered secret, in any encoding, and every JWT by `***`."""
+        if self._forms:
+            text = self._compiled().sub(MASK, text)
+        return mask_jwts(text)
+
+    def _collect_authorization(self, value: str) -> None:
+        scheme, _, credentials = value.strip().partition(" ")
+        credentials = credentials.strip()
+        if not credentials:
+            self.add(scheme)
+            return
+        self.add(credentials)
+        if scheme.lower() == "basic":
+            try:
+                decoded = base64.b64decode(credentials, validate=True).decode("utf-8")
+            except (binascii.Error, UnicodeDecodeError):
+                return
+            user, sep, password = decoded.partition(":")
+            if sep:
+                self.add_basic(user, password)
+
+    def _compiled(self) -> re.Pattern[str]:
+        if self._pattern is None:
+            # Longest first, so a secret's base64 or URL form is masked whole, not in pieces.
+            forms = sorted(self._forms, key=lambda form: (-len(form), form))
+            self._pattern = re.compile("|".join(re.escape(form) for form in forms))
+        return self._pattern
+
+
+def mask_headers(
+    headers: Iterable[tuple[str, str]], secrets: SecretSet | None = None
+) -> tuple[tuple[str, str], ...]:
+    """Headers fit to print: credentials masked (`Bearer ***`), cookie values masked."""
+    out: list[tuple[str, str]] = []
+    for name, value in headers:
+        lowered = name.lower()
+        if lowered in _MASKED_HEADERS:
+            scheme, space, _ = value.strip().partition(" ")
+            value = f"{scheme} {MASK}" if space else MASK
+        elif lowered in _COOKIE_HEADERS:
+            value = _mask_cookie(value, attributes=lowered == "set-cookie")
+        elif is_secret_name(lowered):
+            value = MASK
+        elif secrets is not None:
+            value = secrets.mask(value)
+        else:
+            value = mask_jwts(value)
+        out.append((name, value))
+    return tuple(out)
+
+
+def _cookie_pairs(value: str) -> list[tuple[str, str]]:
+    pairs = []
+    for part in value.split(";"):
+        name, sep, cookie = part.strip().partition("=")
+        if sep:
+            pairs.append((name, cookie))
+    return pairs
+
+
+def _mask_cookie(value: str, *, attributes: bool) -> str:
+    """`a=1; b=2` -> `a=***; b=***`; a Set-Cookie keeps its attributes (`Path=/`)."""
+    parts = [part.strip() for part in value.split(";")]
+    masked = []
+    for index, part in enumerate(parts):
+        name, sep, _ = part.partition("=")
+        if attributes and index > 0:
+            masked.append(part)
+        elif sep:
+            masked.append(f"{name}={MASK}")
+        elif part:
+            masked.append(MASK)
+    return "; ".join(masked)
+
+
+def _base64_forms(value: str) -> set[str]:
+    """Standard and URL-safe base64, with and without padding."""
+    data = value.encode("utf-8")
+    forms = set()
+    for encoded in (base64.b64encode(data), base64.urlsafe_b64encode(data)):
+        text = encoded.decode("ascii")
+        forms.add(text)
+        forms.add(text.rstrip("="))
+    return {form for form in forms if len(form) >= MIN_SECRET_LENGTH}
+
+
+def _encodings_of_each(values: Iterable[str]) -> set[str]:
+    forms: set[str] = set()
+    for value in values:
+        forms.update(_encodings(value))
+    return forms
+
+
+def _encodings(value: str) -> set[str]:
+    """The value raw, URL-encoded (`quote`, `quote_plus`), `+` for spaces and JSON-escaped."""
+    forms = {
+        value,
+        quote(value, safe=""),
+        quote(value),
+        quote_plus(value),
+        quote_plus(value, safe="/"),
+        value.replace(" ", "+"),
+        json.dumps(value)[1:-1],
+        json.dumps(value, ensure_ascii=False)[1:-1],
+        json.dumps(value)[1:-1].replace("/", "\\/"),
+    }
+    # Some encoders write percent escapes in lowercase (`%2f`); both mean the same bytes.
+    forms |= {_PERCENT.sub(lambda m: m.group(0).lower(), form) for form in list(forms)}
+    return {form for form in forms if form}

@@ -1,0 +1,193 @@
+"""plan: sample guides -> steps with exact lines, responses, statuses and variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from runner.plan import plan_guide
+from runner.source import Source
+from runner.step import Capture, ExpectedStatus, Guide, Step
+
+SAMPLES = Path(__file__).parents[1] / "samples"
+
+
+def plan_sample(name: str) -> Guide:
+    guide = plan_guide(SAMPLES / name, display_path=name, root=SAMPLES)
+    return guide
+
+
+def summary(step: Step) -> tuple[str, int, int | None]:
+    response_line = step.response.source.line if step.response else None
+    return step.name, step.source.line, response_line
+
+
+def test_fence_in_list() -> None:
+    guide = plan_sample("fence-in-list.md")
+    assert guide.errors == ()
+    (step,) = guide.steps
+    assert summary(step) == ("POST /api/v1/agents", 6, 14)
+    assert step.url == "http://localhost:3000/api/v1/agents"
+    assert step.reads == {"BOOTSTRAP_TOKEN"}
+    assert step.expected == ExpectedStatus(code=None, origin="default", status_class=2)
+
+
+def test_tilde_and_blockquote_fences() -> None:
+    (tilde,) = plan_sample("tilde-fence.md").steps
+    assert summary(tilde) == ("GET /api/v1/agents", 4, 9)
+    (quoted,) = plan_sample("blockquote-fence.md").steps
+    assert summary(quoted) == ("GET /api/v1/agents", 4, 9)
+    assert quoted.response is not None and quoted.response.body == '{"data": [], "total": 0}'
+
+
+def test_nested_fence_is_not_a_request() -> None:
+    guide = plan_sample("nested-fence.md")
+    assert [summary(step) for step in guide.steps] == [("GET /api/v1/agents", 12, None)]
+
+
+def test_hidden_step_binds_from_its_response() -> None:
+    guide = plan_sample("hidden-step.md")
+    assert guide.errors == ()
+    hidden, visible = guide.steps
+    assert summary(hidden) == ("POST /api/v1/agents", 5, 11) and hidden.hidden
+    assert summary(visible) == ("GET /api/v1/agents/${AGENT_ID}", 18, None)
+    assert not visible.hidden
+    assert visible.url == "http://localhost:3000/api/v1/agents/${AGENT_ID}"
+
+
+def test_front_matter_is_no_prose() -> None:
+    guide = plan_sample("front-matter.md")
+    (step,) = guide.steps
+    # `status: 404` in the front matter is not a status phrase.
+    assert step.expected.origin == "default"
+    assert step.source.line == 9
+
+
+def test_console_prompt() -> None:
+    guide = plan_sample("console-prompt.md")
+    assert guide.errors == ()
+    assert [(str(source), note) for source, note in guide.notes] == [
+        ("console-prompt.md:11",
+         "`echo` is not run: only curl commands, exports and assignments are"),
+    ]
+    create, read = guide.steps
+    assert summary(create) == ("POST /api/v1/agents", 4, 9)
+    assert create.response is not None and create.response.kind == "json"
+    assert summary(read) == ("GET /api/v1/agents/${AGENT_ID}", 13, 14)
+    assert read.response is not None
+    assert (read.response.kind, read.response.status, read.response.body_line) == ("http", 200, 17)
+    assert read.expected == ExpectedStatus(code=200, origin="http", source=Source(
+        "console-prompt.md", 14))
+
+
+def test_export_capture_jq() -> None:
+    guide = plan_sample("export-capture-jq.md")
+    assert guide.errors == ()
+    token, agents = guide.steps
+    assert summary(token) == ("POST /api/v1/token", 5, None)
+    assert [a.name for a in token.setup] == ["CLIENT_ID"]
+    assert token.captures == (
+        Capture(name="ACCESS", path=".access_token", source=Source("export-capture-jq.md", 5, 8)),
+    )
+    assert token.binds == {"CLIENT_ID", "ACCESS"}
+    assert "CLIENT_ID" in token.reads
+    assert summary(agents) == ("GET /api/v1/agents", 14, None)
+    assert agents.reads == {"ACCESS"}
+
+
+def test_status_from_prose() -> None:
+    guide = plan_sample("status-from-prose.md")
+    assert guide.errors == ()
+    expected = [
+        (step.expected.code, step.expected.origin,
+         step.expected.source.line if step.expected.source else None, step.expected.status_class)
+        for step in guide.steps
+    ]
+    assert expected == [
+        (409, "prose", 9, None),  # between the request and its response
+        (404, "prose", 15, None),  # the paragraph just before the request
+        (404, "prose", 29, None),  # no response: the paragraph just after
+        (None, "default", None, 2),  # "3600 seconds", "100 agents" are no statuses
+        (None, "shape", 48, 4),  # an error-shaped body
+        (None, "default", None, 2),  # a paragraph ending in `:` introduces the next block
+    ]
+
+
+def test_several_curls_one_block() -> None:
+    guide = plan_sample("several-curls-one-block.md")
+    assert guide.errors == ()
+    assert guide.notes == (
+        (Source("several-curls-one-block.md", 9),
+         "`git` is not run: only curl commands, exports and assignments are"),
+    )
+    health, read, patch = guide.steps
+    assert [summary(step) for step in guide.steps] == [
+        ("GET /health", 4, None),
+        ("GET /api/v1/agents/${AGENT}", 6, None),
+        ("PATCH /api/v1/agents/${AGENT}", 6, 13),
+    ]
+    assert [a.name for a in read.setup] == ["AGENT"] and patch.setup == ()
+    assert health.response is None and read.response is None
+
+
+def test_http_blocks() -> None:
+    guide = plan_sample("http-block.md")
+    assert guide.errors == ()
+    token, agents = guide.steps
+    assert summary(token) == ("POST /api/v1/token", 9, 17)
+    assert token.http_request is not None and token.command is None
+    assert token.reads == {"AGENT_ID", "CLIENT_SECRET"}
+    assert [a.name for a in token.setup] == ["AGENT_ID", "CLIENT_SECRET"]
+    assert token.expected.code == 200 and token.expected.origin == "http"
+    # TOKEN is bound by the documented `access_token` of the previous response.
+    assert summary(agents) == ("GET /api/v1/agents", 28, None)
+    assert agents.url == "http://localhost:3000/api/v1/agents"
+    assert agents.reads == {"BASE_URL", "TOKEN"}
+
+
+def test_unknown_directive_errors_and_sends_nothing() -> None:
+    guide = plan_sample("unknown-directive.md")
+    assert guide.steps == ()
+    assert [(source.line, message.split(",")[0]) for source, message in guide.errors] == [
+        (3, "unknown directive 'statsu'"),
+        (11, "unknown directive 'captur'"),
+    ]
+
+
+def test_unbound_variables_are_errors_once_at_first_use() -> None:
+    guide = plan_sample("unbound-variable.md")
+    assert guide.steps == ()
+    assert [(str(source), message) for source, message in guide.errors] == [
+        ("unbound-variable.md:2",
+         "variable $AGENT_ID is never bound, expected an earlier assignment "
+         "(export AGENT_ID=...), a capture or a documented response field that sets it"),
+        ("unbound-variable.md:5",
+         "variable $TOKEN is never bound, expected an earlier assignment "
+         "(export TOKEN=...), a capture or a documented response field that sets it"),
+    ]
+
+
+def test_directives_and_fixture(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "fixtures").mkdir()
+    (tmp_path / "fixtures" / "agent.md").write_text(
+        "```bash\ncurl http://localhost:3000/health\n```\n"
+    )
+    guide_file = tmp_path / "docs" / "directives.md"
+    guide_file.parent.mkdir()
+    guide_file.write_bytes((SAMPLES / "directives.md").read_bytes())
+    guide = plan_guide(guide_file, display_path="directives.md")
+    assert guide.errors == ()
+    assert guide.requires == ("agent",)
+    fixture, create, delete = guide.steps
+    assert fixture.source.path.endswith("agent.md") and fixture.source.line == 2
+    assert summary(create) == ("POST /api/v1/agents", 13, 18)
+    assert create.expected == ExpectedStatus(
+        code=201, origin="directive", source=Source("directives.md", 11))
+    assert create.captures == (
+        Capture(name="AGENT_ID", path="$.agentId", source=Source("directives.md", 11)),
+    )
+    assert create.strict and create.ignore == ("$.createdAt",)
+    assert create.unordered == ("$.capabilities",)
+    assert create.skip is None
+    assert delete.skip == "needs a suspended agent"
+    assert delete.reads == {"AGENT_ID", "BOOTSTRAP_TOKEN"}

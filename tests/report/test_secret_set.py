@@ -1,0 +1,213 @@
+"""SecretSet masks a secret in every encoding it travels in; Secret never prints itself."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Callable
+from urllib.parse import quote, quote_plus
+
+import pytest
+
+from runner.secrets import (
+    MASK,
+    Secret,
+    SecretSet,
+    is_secret_name,
+    mask_headers,
+    mask_jwts,
+)
+
+# Every character class that an encoding changes: `/`, `+`, space, quote, backslash, non-ASCII.
+SECRET = 'sk_live_4f/a+b c"d\\é'
+CLIENT_ID = "agent-7f3a"
+JWT = (
+    "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9."
+    "eyJzdWIiOiJhZ2VudC03ZjNhIiwiZXhwIjoxNzAwMDAwMDAwfQ."
+    "c2lnbmF0dXJlLWJ5dGVzLWhlcmUtbG9uZy1lbm91Z2g"
+)
+
+ENCODINGS: dict[str, Callable[[str], str]] = {
+    "raw": lambda s: s,
+    "quote": lambda s: quote(s, safe=""),
+    "quote-default-safe": quote,
+    # Some encoders write percent escapes in lowercase.
+    "quote-lowercase-hex": lambda s: re.sub(r"%[0-9A-F]{2}", lambda m: m[0].lower(),
+                                            quote(s, safe="")),
+    "quote_plus": quote_plus,
+    "plus-for-space": lambda s: s.replace(" ", "+"),
+    "json-escaped": lambda s: json.dumps(s)[1:-1],
+    "json-escaped-unicode": lambda s: json.dumps(s, ensure_ascii=False)[1:-1],
+    "base64": lambda s: base64.b64encode(s.encode()).decode(),
+    "base64-urlsafe-unpadded": lambda s: base64.urlsafe_b64encode(s.encode()).decode().rstrip("="),
+}
+
+
+def _basic(user: str, password: str, *, urlsafe: bool = False, padded: bool = True) -> str:
+    encode = base64.urlsafe_b64encode if urlsafe else base64.b64encode
+    text = encode(f"{user}:{password}".encode()).decode()
+    return text if padded else text.rstrip("=")
+
+
+@pytest.mark.parametrize("encoding", sorted(ENCODINGS))
+def test_every_encoding_of_a_secret_is_masked(encoding: str) -> None:
+    secrets = SecretSet([SECRET])
+    encoded = ENCODINGS[encoding](SECRET)
+    text = f"before {encoded} after"
+    assert SECRET not in text or encoding == "raw"
+    assert secrets.mask(text) == f"before {MASK} after"
+
+
+@pytest.mark.parametrize(("urlsafe", "padded"), [(False, True), (False, False), (True, True),
+                                                 (True, False)])
+def test_basic_credentials_are_masked_in_base64(urlsafe: bool, padded: bool) -> None:
+    secrets = SecretSet()
+    secrets.add_basic(CLIENT_ID, SECRET)
+    header = f"Authorization: Basic {_basic(CLIENT_ID, SECRET, urlsafe=urlsafe, padded=padded)}"
+    assert secrets.mask(header) == f"Authorization: Basic {MASK}"
+
+
+def test_basic_id_and_secret_are_masked_decoded_too() -> None:
+    secrets = SecretSet()
+    secrets.add_basic(CLIENT_ID, SECRET)
+    text = f"client_id={quote_plus(CLIENT_ID)}&client_secret={quote_plus(SECRET)}"
+    assert secrets.mask(text) == f"client_id={MASK}&client_secret={MASK}"
+    assert secrets.mask(f"{CLIENT_ID}:{SECRET}") == MASK
+
+
+def test_basic_with_form_encoded_credentials() -> None:
+    # RFC 6749 2.3.1: the id and secret are form-encoded before base64.
+    secrets = SecretSet()
+    secrets.add_basic(CLIENT_ID, SECRET)
+    encoded = _basic(quote_plus(CLIENT_ID), quote_plus(SECRET))
+    assert secrets.mask(encoded) == MASK
+
+
+def test_short_values_are_not_registered() -> None:
+    secrets = SecretSet(["abc", "12345"])
+    assert len(secrets) == 0
+    assert secrets.mask("abc 12345") == "abc 12345"
+
+
+def test_longest_secret_wins() -> None:
+    secrets = SecretSet(["abcdef", "abcdefghij"])
+    assert secrets.mask("x abcdefghij y abcdef z") == f"x {MASK} y {MASK} z"
+
+
+def test_jwts_are_masked_without_registration() -> None:
+    assert SecretSet().mask(f"token={JWT}&x=1") == f"token={MASK}&x=1"
+    assert mask_jwts(f'"{JWT}"') == f'"{MASK}"'
+
+
+def test_a_shortened_documented_jwt_is_not_a_jwt() -> None:
+    assert mask_jwts("eyJhbGciOi...") == "eyJhbGciOi..."
+    assert mask_jwts("eyJhbGciOi…") == "eyJhbGciOi…"
+
+
+def test_secret_type_never_prints_its_value() -> None:
+    secret = Secret(SECRET)
+    assert str(secret) == MASK
+    assert SECRET not in repr(secret)
+    assert f"{secret}" == MASK
+    assert f"{secret:>5}" == f"{MASK:>5}"
+    assert secret.reveal() == SECRET
+    assert secret == Secret(SECRET) and secret != Secret("other-value")
+    assert SECRET not in repr([secret]) and SECRET not in repr({"k": secret})
+    secrets = SecretSet([secret])
+    assert secret in secrets and SECRET in secrets
+    assert secrets.mask(SECRET) == MASK
+
+
+def test_mask_headers_keeps_the_scheme() -> None:
+    masked = dict(mask_headers([
+        ("Authorization", f"Bearer {JWT}"),
+        ("Proxy-Authorization", f"Basic {_basic(CLIENT_ID, SECRET)}"),
+        ("authorization", "opaque-token-without-scheme"),
+        ("Cookie", "sid=abc123; theme=dark"),
+        ("Set-Cookie", "sid=abc123; Path=/; HttpOnly"),
+        ("X-Api-Key", "k-1234567"),
+        ("Content-Type", "application/json"),
+        ("X-Echo", f"jwt {JWT}"),
+    ]))
+    assert masked["Authorization"] == f"Bearer {MASK}"
+    assert masked["Proxy-Authorization"] == f"Basic {MASK}"
+    assert masked["authorization"] == MASK
+    assert masked["Cookie"] == f"sid={MASK}; theme={MASK}"
+    assert masked["Set-Cookie"] == f"sid={MASK}; Path=/; HttpOnly"
+    assert masked["X-Api-Key"] == MASK
+    assert masked["Content-Type"] == "application/json"
+    assert masked["X-Echo"] == f"jwt {MASK}"
+
+
+def test_mask_headers_applies_the_set_to_other_headers() -> None:
+    secrets = SecretSet([SECRET])
+    masked = mask_headers([("Location", f"/cb?s={quote_plus(SECRET)}")], secrets)
+    assert masked == (("Location", f"/cb?s={MASK}"),)
+
+
+@pytest.mark.parametrize("name", ["access_token", "refresh_token", "token", "clientSecret",
+                                  "client_secret", "password", "newPassword", "BOOTSTRAP_TOKEN",
+                                  "CLIENT_SECRET", "api-key", "client_assertion", "id_token"])
+def test_secret_names(name: str) -> None:
+    assert is_secret_name(name)
+
+
+@pytest.mark.parametrize("name", ["token_type", "tokenEndpoint", "expires_in", "clientId",
+                                  "secretId", "name", "scope", "AGENT_ID"])
+def test_public_names(name: str) -> None:
+    assert not is_secret_name(name)
+
+
+def test_collect_from_json_walks_nested_values() -> None:
+    secrets = SecretSet()
+    secrets.collect_from_json({
+        "access_token": "at-0123456789",
+        "token_type": "Bearer",
+        "expires_in": 3600,
+        "credential": {"clientSecret": "cs-0123456789", "clientId": "client-42"},
+        "items": [{"refresh_token": "rt-0123456789"}],
+        "password": 12345678,
+    })
+    text = "at-0123456789 cs-0123456789 rt-0123456789 Bearer client-42 3600"
+    assert secrets.mask(text) == f"{MASK} {MASK} {MASK} Bearer client-42 3600"
+
+
+def test_collect_from_form() -> None:
+    secrets = SecretSet()
+    secrets.collect_from_form(f"grant_type=client_credentials&client_secret={quote_plus(SECRET)}"
+                              "&client_id=agent-7f3a")
+    assert SECRET in secrets
+    assert "agent-7f3a" not in secrets
+    assert "client_credentials" not in secrets
+
+
+def test_collect_from_headers_decodes_basic() -> None:
+    secrets = SecretSet()
+    secrets.collect_from_headers([("Authorization", f"Basic {_basic(CLIENT_ID, SECRET)}"),
+                                  ("Cookie", "sid=session-0123456")])
+    assert SECRET in secrets and CLIENT_ID in secrets and "session-0123456" in secrets
+    assert secrets.mask(f"{CLIENT_ID} {quote(SECRET, safe='')}") == f"{MASK} {MASK}"
+
+
+def test_collect_from_headers_bearer() -> None:
+    secrets = SecretSet()
+    secrets.collect_from_headers([("Authorization", "Bearer opaque-access-token")])
+    assert secrets.mask("opaque-access-token") == MASK
+
+
+def test_collect_from_variables_and_url() -> None:
+    secrets = SecretSet()
+    secrets.collect_from_variables({"CLIENT_SECRET": "cs-0123456789", "AGENT_ID": "agent-1234"})
+    secrets.collect_from_url("https://user:pa55word-long@host/x?api_key=key-0123456789&a=b")
+    assert secrets.mask("cs-0123456789 agent-1234 pa55word-long key-0123456789") == (
+        f"{MASK} agent-1234 {MASK} {MASK}"
+    )
+
+
+def test_copy_is_independent() -> None:
+    base = SecretSet(["bootstrap-0123456"])
+    guide = base.copy()
+    guide.add("guide-only-secret")
+    assert guide.mask("bootstrap-0123456 guide-only-secret") == f"{MASK} {MASK}"
+    assert base.mask("guide-only-secret") == "guide-only-secret"

@@ -1,0 +1,92 @@
+"""The sender retries what is safe, waits as told, and gives up within its bounds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from runner.errors import TargetError
+from runner.retry import RetryPolicy
+from runner.sender import Sender
+
+URL = "http://localhost:3000/api/v1/agents"
+TIMEOUT = httpx.Timeout(5.0)
+
+
+class Script:
+    """A scripted peer: each call takes the next answer (a status or an exception)."""
+
+    def __init__(self, *answers: int | type[Exception], headers: dict[str, str] | None = None):
+        self.answers = list(answers)
+        self.headers = headers or {}
+        self.calls: list[str] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.calls.append(request.method)
+        answer = self.answers.pop(0)
+        if isinstance(answer, int):
+            return httpx.Response(answer, headers=self.headers, json={})
+        raise answer("scripted", request=request)
+
+
+def _sender(script: Script, policy: RetryPolicy | None = None) -> tuple[Sender, list[float]]:
+    waits: list[float] = []
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    client = httpx.Client(transport=httpx.MockTransport(script))
+    clock: Callable[[], float] = lambda: now[0]  # noqa: E731
+    return Sender(client, policy or RetryPolicy(), sleep=sleep, clock=clock), waits
+
+
+def test_429_is_retried_after_retry_after_even_for_post() -> None:
+    script = Script(429, 429, 201, headers={"Retry-After": "2"})
+    sender, waits = _sender(script)
+    delivery = sender.send(httpx.Request("POST", URL), timeout=TIMEOUT)
+    assert delivery.response.status_code == 201
+    assert waits == [2.0, 2.0]
+    assert len(delivery.retries) == 2 and "429" in delivery.retries[0]
+
+
+def test_503_is_retried_for_get_but_never_for_post() -> None:
+    sender, _ = _sender(Script(503, 200))
+    assert sender.send(httpx.Request("GET", URL), timeout=TIMEOUT).response.status_code == 200
+    post = Script(503, 201)
+    sender, waits = _sender(post)
+    assert sender.send(httpx.Request("POST", URL), timeout=TIMEOUT).response.status_code == 503
+    assert post.calls == ["POST"] and waits == []
+
+
+def test_a_dropped_post_is_not_resent_but_a_refused_connection_is() -> None:
+    dropped = Script(httpx.RemoteProtocolError, 201)
+    sender, _ = _sender(dropped)
+    with pytest.raises(TargetError):
+        sender.send(httpx.Request("POST", URL), timeout=TIMEOUT)
+    assert dropped.calls == ["POST"]
+    refused = Script(httpx.ConnectError, 201)
+    sender, _ = _sender(refused)
+    assert sender.send(httpx.Request("POST", URL), timeout=TIMEOUT).response.status_code == 201
+    assert refused.calls == ["POST", "POST"]
+
+
+def test_retries_stop_at_the_attempt_bound_and_the_deadline() -> None:
+    script = Script(*([503] * 10))
+    sender, _ = _sender(script, RetryPolicy(attempts=3))
+    assert sender.send(httpx.Request("GET", URL), timeout=TIMEOUT).response.status_code == 503
+    assert len(script.calls) == 3
+    slow = Script(*([429] * 10), headers={"Retry-After": "8"})
+    sender, waits = _sender(slow, RetryPolicy(attempts=10, max_wait=10, deadline=20))
+    assert sender.send(httpx.Request("GET", URL), timeout=TIMEOUT).response.status_code == 429
+    assert sum(waits) <= 20
+
+
+def test_a_target_that_never_answers_is_a_target_error_naming_the_url() -> None:
+    sender, _ = _sender(Script(*([httpx.ReadTimeout] * 5)), RetryPolicy(attempts=2))
+    with pytest.raises(TargetError) as raised:
+        sender.send(httpx.Request("GET", URL), timeout=TIMEOUT)
+    assert URL in str(raised.value) and "timed out" in str(raised.value)
