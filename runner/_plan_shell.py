@@ -242,9 +242,12 @@ def plan_shell_fence(fence: Fence, cwd: Path | None) -> ShellPlan:
     """Parse a shell or console fence; errors are collected, not raised."""
     plan = ShellPlan()
     path = fence.source.path
-    if fence.lang in CONSOLE_LANGS:
-        commands, stray = split_console(fence.text, fence.content_line)
-        if stray is not None and commands:
+    first = next((line for line in fence.text.split("\n") if line.strip()), "")
+    # `$ curl ...` in a bash fence is a console session whatever the info string says.
+    commands, stray = split_console(fence.text, fence.content_line)
+    # A console block without a single prompt is plain shell.
+    if commands and (fence.lang in CONSOLE_LANGS or first.startswith("$ ")):
+        if stray is not None:
             plan.items.append(Note(Source(path, stray),
                                    "console text before the first `$ ` prompt is not run"))
         for command in commands:

@@ -17,7 +17,8 @@ from runner.source import Source
 __all__ = ["parse"]
 
 _LANGUAGE = Language(tree_sitter_bash.language())
-_LOCAL = threading.local()  # a Parser is not thread-safe; one per thread, built once
+_LOCAL = threading.local()
+_ASCII_SHADOW = bytes(range(128)) + b"x" * 128  # a Parser is not thread-safe; one per thread, built once
 
 _CONSTRUCTS = {
     "subshell": "a subshell `( ... )`",
@@ -45,6 +46,7 @@ _TEXT_NODES = frozenset(
     {"raw_string", "ansi_c_string", "string", "heredoc_body", "heredoc_content", "comment"}
 )
 _CONTINUATIONS = re.compile(rb"(?:\\\n)+")
+_NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 _SEPARATORS = frozenset({";", "&&", "\n", "comment"})
 _JQ_LONG = frozenset({"--raw-output", "--compact-output", "--monochrome-output", "--exit-status"})
 _JQ_SHORT = frozenset("rcMCe")
@@ -92,7 +94,13 @@ class _ScriptParser:
         while at >= 0:
             self.line_starts.append(at + 1)
             at = self.data.find(b"\n", at + 1)
-        self.tree = _parser().parse(self.data)
+        if b"\0" in self.data:
+            raise DocError("a NUL character cannot appear in a shell command", source)
+        # tree-sitter-bash's scanner calls C `isalpha` on whole code points, which reads out of
+        # bounds (a segfault) on large ones. Bash treats every non-ASCII byte as an ordinary
+        # word character, so the tree is built from a same-length ASCII shadow of the bytes;
+        # the lexer reads the words from the real bytes.
+        self.tree = _parser().parse(self.data.translate(_ASCII_SHADOW))
         self.substitutions: dict[int, Node] = {}
         self.lexer = WordLexer(self.data, self.locate, self._substitution)
 
@@ -345,6 +353,8 @@ class _ScriptParser:
         name = node.child_by_field_name("name")
         if name is None or name.type != "variable_name":
             raise self.error(node, f"{_CONSTRUCTS['subscript']} assignment is not supported")
+        if not _NAME.fullmatch(self.data[name.start_byte : name.end_byte]):
+            raise self.error(node, f"`{self.text(name)}` is not a valid shell variable name")
         operator = name.next_sibling
         if operator is None or operator.type != "=":
             shown = operator.type if operator is not None else "="

@@ -71,5 +71,5 @@ def _parse(path: Path) -> Config:
         if not isinstance(value, expected) or isinstance(value, bool):
             raise DocError(f"[tool.verify-docs]: {key} should be {expected.__name__}, "
                            f"got {value!r}", Source(str(path), 1))
-        values[name] = tuple(value) if expected is list else value
+        values[name] = tuple(value) if isinstance(value, list) else value
     return Config(**values)

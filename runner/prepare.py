@@ -89,7 +89,11 @@ class RequestBuilder:
         return self._moved(request, None)
 
     def _moved(self, request: httpx.Request, curl: CurlRequest | None) -> Outbound:
-        """The documented origin becomes the target's; unique values get the run's tag."""
+        """The documented origin becomes the target's; unique values get the run's tag.
+
+        The request is changed as little as possible: curl's exact header list, order and
+        raw request target survive the move (only Host, the target and the tagged body change).
+        """
         documented = str(request.url)
         url = self._session.rewrite(request.url)
         content = request.content
@@ -98,9 +102,23 @@ class RequestBuilder:
             content = isolation.outbound_body(content, request.headers.get("content-type", ""))
             query = isolation.outbound_query(url.query.decode("ascii", "replace"))
             url = url.copy_with(query=query.encode("ascii") or None)
-        headers = [(k, v) for k, v in request.headers.multi_items()
-                   if k.lower() not in ("content-length", "host")]
-        moved = httpx.Request(request.method, url, headers=headers, content=content)
+        if url == request.url and content == request.content:
+            return Outbound(request, curl, documented)
+        extensions = dict(request.extensions)
+        if "target" in extensions or url.raw_path != request.url.raw_path:
+            extensions["target"] = url.raw_path
+        headers = []
+        for name, value in request.headers.multi_items():
+            if name.lower() == "host" and value == request.url.netloc.decode("ascii"):
+                value = url.netloc.decode("ascii")
+            elif name.lower() == "content-length" and content != request.content:
+                value = str(len(content))
+            headers.append((name, value))
+        moved = httpx.Request(request.method, url, stream=httpx.ByteStream(content),
+                              extensions=extensions)
+        moved.headers = httpx.Headers(headers)
+        moved.method = request.method
+        moved.read()
         return Outbound(moved, curl, documented)
 
     def _collect_secrets(self, request: httpx.Request) -> None:

@@ -48,7 +48,8 @@ class RetryPolicy:
 
     def _backoff(self, attempt: int) -> float:
         base = self.backoff * (2 ** (attempt - 1))
-        return min(self.max_wait, base * random.uniform(0.5, 1.5))
+        jittered: float = base * random.uniform(0.5, 1.5)
+        return min(self.max_wait, jittered)
 
     def _retry_after(self, value: str | None, attempt: int) -> float | None:
         if value is None:

@@ -87,7 +87,7 @@ def _guide_status(results: list[StepResult]) -> Verdict:
     verdicts = {result.status for result in results}
     for verdict in ("error", "failed", "passed"):
         if verdict in verdicts:
-            return verdict  # type: ignore[return-value]
+            return verdict
     return "skipped" if results else "passed"
 
 

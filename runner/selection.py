@@ -23,11 +23,13 @@ class Selection:
     def parse(cls, expression: str) -> Selection:
         """Compile the expression now, so a typo is a command-line error (exit 2)."""
         # pytest's own -k grammar (and, or, not, parentheses), so users meet one language.
-        from _pytest.mark.expression import Expression, ParseError
+        from _pytest.mark.expression import Expression
 
         try:
             compiled = Expression.compile(expression)
-        except ParseError as exc:
+        except SyntaxError as exc:  # what pytest >= 8 raises; older ones raised a subclass
+            raise DocError(f"-k: cannot read expression {expression!r}: {exc.msg}") from None
+        except Exception as exc:
             raise DocError(f"-k: cannot read expression {expression!r}: {exc}") from None
         return cls(expression, compiled)
 

@@ -20,7 +20,7 @@ from fixtures.idp import IdP
 SPEC_PATH = Path(__file__).resolve().parents[2] / "fixtures" / "openapi.yaml"
 START = 1_795_000_000.0  # 2026-11-18T11:06:40Z, a fixed instant so tests are deterministic
 
-AGENT = {
+AGENT: dict[str, Any] = {
     "email": "screener@example.com",
     "agentType": "screener",
     "version": "1.0.0",
@@ -58,7 +58,9 @@ class _OpenAPIRequest:
             cookie=ImmutableMultiDict(),
         )
 
-    host_url = property(lambda self: f"{self._request.url.scheme}://{self._request.url.netloc.decode()}")
+    host_url = property(
+        lambda self: f"{self._request.url.scheme}://{self._request.url.netloc.decode()}"
+    )
     path = property(lambda self: self._request.url.path)
     method = property(lambda self: self._request.method.lower())
     body = property(lambda self: self._request.content or None)
@@ -171,7 +173,9 @@ def agent_with_token(
     return agent, credential, str(token["access_token"])
 
 
-def assert_error(response: httpx.Response, status: int, code: str, field: str | None = None) -> None:
+def assert_error(
+    response: httpx.Response, status: int, code: str, field: str | None = None
+) -> None:
     """Assert an envelope error (and, for validation errors, the field it names)."""
     assert response.status_code == status, response.text
     body = response.json()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -14,10 +16,10 @@ OPERATOR = "00000000-0000-4000-8000-000000000000"
 DAY = 86_400
 
 
-def _events(admin: httpx.Client, **params: object) -> list[dict[str, object]]:
+def _events(admin: httpx.Client, **params: Any) -> list[dict[str, Any]]:
     response = admin.get("/audit", params={"limit": 100, **params})
     assert response.status_code == 200, response.text
-    data: list[dict[str, object]] = response.json()["data"]
+    data: list[dict[str, Any]] = response.json()["data"]
     return data
 
 
@@ -150,9 +152,13 @@ def test_from_date_may_go_back_exactly_90_days(admin: httpx.Client, clock: Clock
     bare_day = exactly[:10]
     assert admin.get("/audit", params={"fromDate": bare_day}).status_code == 200
     further = format_instant(now_ms - 90 * DAY * 1000 - 3600 * 1000)
-    assert_error(admin.get("/audit", params={"fromDate": further}), 400, "VALIDATION_ERROR", "fromDate")
+    assert_error(
+        admin.get("/audit", params={"fromDate": further}), 400, "VALIDATION_ERROR", "fromDate"
+    )
     day_before = format_instant(now_ms - 91 * DAY * 1000)[:10]
-    assert_error(admin.get("/audit", params={"fromDate": day_before}), 400, "VALIDATION_ERROR", "fromDate")
+    assert_error(
+        admin.get("/audit", params={"fromDate": day_before}), 400, "VALIDATION_ERROR", "fromDate"
+    )
 
 
 def _refresh(admin: httpx.Client, operator: dict[str, str]) -> None:
@@ -176,7 +182,9 @@ def test_events_older_than_90_days_disappear(admin: httpx.Client, clock: Clock) 
     remaining = _events(admin)
     assert old_event["eventId"] not in {e["eventId"] for e in remaining}
     assert young["agentId"] in {e["agentId"] for e in remaining}
-    assert all(e["timestamp"] >= format_instant(int(clock.now * 1000) - 90 * DAY * 1000) for e in remaining)
+    assert all(
+        e["timestamp"] >= format_instant(int(clock.now * 1000) - 90 * DAY * 1000) for e in remaining
+    )
 
 
 def test_unknown_event_and_bad_id(admin: httpx.Client) -> None:
@@ -198,3 +206,12 @@ def test_the_log_is_read_only(admin: httpx.Client) -> None:
     assert_error(admin.post("/audit", json={}), 405, "METHOD_NOT_ALLOWED")
     event_id = "9b2f4c1e-0000-4000-8000-0000000000ee"
     assert_error(admin.delete(f"/audit/{event_id}"), 405, "METHOD_NOT_ALLOWED")
+
+
+def test_a_raw_plus_in_a_zone_offset_is_understood(admin: httpx.Client, clock: Clock) -> None:
+    create_agent(admin)
+    # curl sends `+` unencoded and form decoding turns it into a space.
+    response = admin.get("/audit?fromDate=2026-11-18T11:00:00+00:00")
+    assert response.status_code == 200 and response.json()["total"] == 1
+    later = admin.get("/audit?fromDate=2026-11-18T11:00:00-01:00")  # 12:00 UTC, after the event
+    assert later.status_code == 200 and later.json()["total"] == 0

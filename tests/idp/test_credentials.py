@@ -38,7 +38,9 @@ def test_generate_returns_the_secret_once(admin: httpx.Client) -> None:
     listed = admin.get(f"/agents/{agent['agentId']}/credentials").json()
     assert listed["total"] == 1
     assert "clientSecret" not in listed["data"][0]
-    assert credential["clientSecret"] not in admin.get(f"/agents/{agent['agentId']}/credentials").text
+    assert (
+        credential["clientSecret"] not in admin.get(f"/agents/{agent['agentId']}/credentials").text
+    )
 
 
 def test_generate_with_no_body_at_all(admin: httpx.Client) -> None:
@@ -152,7 +154,9 @@ def test_revoke_keeps_the_agent_and_its_other_credentials(
     assert admin.get(f"/agents/{agent['agentId']}").json()["status"] == "active"
     revoked = anon.post("/token", data=_token_form(agent["agentId"], first["clientSecret"]))
     assert_oauth(revoked, 401, "invalid_client")
-    assert anon.post("/token", data=_token_form(agent["agentId"], second["clientSecret"])).is_success
+    assert anon.post(
+        "/token", data=_token_form(agent["agentId"], second["clientSecret"])
+    ).is_success
     # Tokens issued before the revocation stay valid until they expire (decided).
     introspected = admin.post("/token/introspect", data={"token": access}).json()
     assert introspected["active"] is True

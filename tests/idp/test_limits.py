@@ -115,7 +115,11 @@ def test_100_agent_limit_counts_only_live_agents(clock: Clock) -> None:
         assert_error(over, 403, "FREE_TIER_LIMIT_EXCEEDED")
         assert over.json()["details"] == {"limit": 100}
         # 409 comes before the limit, and validation before 409 (fine print 5).
-        assert_error(admin.post("/agents", json={**AGENT, "email": "a1@example.com"}), 409, "AGENT_ALREADY_EXISTS")
+        assert_error(
+            admin.post("/agents", json={**AGENT, "email": "a1@example.com"}),
+            409,
+            "AGENT_ALREADY_EXISTS",
+        )
         assert_error(admin.post("/agents", json={**AGENT, "version": "x"}), 400, "VALIDATION_ERROR")
         admin.patch(f"/agents/{agents[0]['agentId']}", json={"status": "suspended"})
         assert admin.post("/agents", json={**AGENT, "email": "x@example.com"}).status_code == 403

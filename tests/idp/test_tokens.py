@@ -37,7 +37,12 @@ def client_pair(admin: httpx.Client) -> tuple[str, str]:
 
 
 def _form(agent_id: str, secret: str, **extra: str) -> dict[str, str]:
-    return {"grant_type": "client_credentials", "client_id": agent_id, "client_secret": secret, **extra}
+    return {
+        "grant_type": "client_credentials",
+        "client_id": agent_id,
+        "client_secret": secret,
+        **extra,
+    }
 
 
 def _public_key(idp: IdP, anon: httpx.Client) -> Any:
@@ -91,23 +96,31 @@ def test_basic_authentication(anon: httpx.Client, client_pair: tuple[str, str]) 
     assert "basic" in wrong.headers["www-authenticate"].lower()
 
 
+GRANT = "client_credentials"
+
+
 @pytest.mark.parametrize(
     ("body", "error", "status"),
     [
         ({"client_id": "A", "client_secret": "B"}, "invalid_request", 400),
         ({"grant_type": "", "client_id": "A", "client_secret": "B"}, "invalid_request", 400),
-        ({"grant_type": "client_credentials", "client_secret": "B"}, "invalid_request", 400),
-        ({"grant_type": "client_credentials", "client_id": "A"}, "invalid_request", 400),
-        ({"grant_type": "password", "client_id": "A", "client_secret": "B"}, "unsupported_grant_type", 400),
-        ({"grant_type": "client_credentials", "client_id": "A", "client_secret": "B", "scope": "admin"}, "invalid_scope", 400),
-        ({"grant_type": "client_credentials", "client_id": "A", "client_secret": "B"}, "invalid_client", 401),
+        ({"grant_type": GRANT, "client_secret": "B"}, "invalid_request", 400),
+        ({"grant_type": GRANT, "client_id": "A"}, "invalid_request", 400),
+        ({"grant_type": GRANT, "client_id": "A", "client_secret": ""}, "invalid_request", 400),
+        ({"grant_type": "password", "client_id": "A", "client_secret": "B"},
+         "unsupported_grant_type", 400),
+        ({"grant_type": "password"}, "unsupported_grant_type", 400),
+        ({"grant_type": GRANT, "client_id": "A", "client_secret": "B", "scope": "admin"},
+         "invalid_scope", 400),
+        ({"grant_type": GRANT, "client_id": "A", "client_secret": "B"}, "invalid_client", 401),
     ],
 )  # fmt: skip
 def test_token_request_errors(
     anon: httpx.Client, client_pair: tuple[str, str], body: dict[str, str], error: str, status: int
 ) -> None:
-    agent_id, secret = client_pair
-    filled = {k: v.replace("A", agent_id).replace("B", "sk_live_" + "1" * 64) for k, v in body.items()}
+    agent_id = client_pair[0]
+    wrong_secret = "sk_live_" + "1" * 64
+    filled = {k: v.replace("A", agent_id).replace("B", wrong_secret) for k, v in body.items()}
     assert_oauth(anon.post("/token", data=filled), status, error)
 
 
@@ -115,7 +128,10 @@ def test_repeated_parameter_is_invalid_request(
     anon: httpx.Client, client_pair: tuple[str, str]
 ) -> None:
     agent_id, secret = client_pair
-    content = f"grant_type=client_credentials&client_id={agent_id}&client_id={agent_id}&client_secret={secret}"
+    content = (
+        f"grant_type=client_credentials&client_id={agent_id}"
+        f"&client_id={agent_id}&client_secret={secret}"
+    )
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     assert_oauth(anon.post("/token", content=content, headers=headers), 400, "invalid_request")
 
@@ -133,12 +149,16 @@ def test_syntax_is_checked_before_the_client(anon: httpx.Client) -> None:
 
 @pytest.mark.parametrize("client_id", ["not-a-uuid", "9b2f4c1e-0000-4000-8000-00000000abcd"])
 def test_unknown_client_is_invalid_client(anon: httpx.Client, client_id: str) -> None:
-    assert_oauth(anon.post("/token", data=_form(client_id, "sk_live_" + "2" * 64)), 401, "invalid_client")
+    assert_oauth(
+        anon.post("/token", data=_form(client_id, "sk_live_" + "2" * 64)), 401, "invalid_client"
+    )
 
 
 def test_wrong_secret_is_invalid_client(anon: httpx.Client, client_pair: tuple[str, str]) -> None:
     agent_id, secret = client_pair
-    assert_oauth(anon.post("/token", data=_form(agent_id, secret[:-1] + "x")), 401, "invalid_client")
+    assert_oauth(
+        anon.post("/token", data=_form(agent_id, secret[:-1] + "x")), 401, "invalid_client"
+    )
 
 
 @pytest.mark.parametrize("change", ["suspend", "decommission"])
@@ -155,9 +175,7 @@ def test_inactive_agent_is_unauthorized_client(
     assert_oauth(anon.post("/token", data=_form(agent_id, "sk_live_x")), 401, "invalid_client")
 
 
-def test_token_lifetime_is_3600_seconds(
-    admin: httpx.Client, idp: IdP, clock: Clock
-) -> None:
+def test_token_lifetime_is_3600_seconds(admin: httpx.Client, idp: IdP, clock: Clock) -> None:
     _, _, token = agent_with_token(admin)
     with make_client(idp, token) as agent:
         clock.advance(3599)
@@ -233,7 +251,9 @@ def test_suspension_refuses_tokens_until_reactivation(admin: httpx.Client, idp: 
 
 def test_bootstrap_token(admin: httpx.Client, idp: IdP, anon: httpx.Client, clock: Clock) -> None:
     token = idp.bootstrap_token
-    claims = jwt.decode(token, _public_key(idp, anon), algorithms=["RS256"], options={"verify_exp": False})
+    claims = jwt.decode(
+        token, _public_key(idp, anon), algorithms=["RS256"], options={"verify_exp": False}
+    )
     assert claims["sub"] == claims["client_id"] == OPERATOR
     assert claims["scope"] == ALL and claims["exp"] - claims["iat"] == 24 * 3600
     assert admin.post("/token/introspect", data={"token": token}).json()["sub"] == OPERATOR
@@ -286,7 +306,14 @@ def idp_private(idp: IdP) -> Any:
 
 @pytest.mark.parametrize(
     "kind",
-    ["alg none", "HS256 with the public key", "tampered payload", "tampered signature", "foreign key", "not a JWT"],
+    [
+        "alg none",
+        "HS256 with the public key",
+        "tampered payload",
+        "tampered signature",
+        "foreign key",
+        "not a JWT",
+    ],
 )
 def test_forged_tokens_are_refused(admin: httpx.Client, idp: IdP, kind: str) -> None:
     _, _, token = agent_with_token(admin, scope="agents:read")

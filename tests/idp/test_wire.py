@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 import jwt
@@ -110,7 +111,9 @@ def test_oversized_body_is_a_400(admin: httpx.Client) -> None:
 
 def test_401_comes_before_body_checks(idp: IdP) -> None:
     with httpx.Client(transport=idp.transport, base_url=idp.base_url) as client:
-        response = client.post("/agents", content=b"{", headers={"Content-Type": "application/json"})
+        response = client.post(
+            "/agents", content=b"{", headers={"Content-Type": "application/json"}
+        )
     assert_error(response, 401, "UNAUTHORIZED")
 
 
@@ -119,7 +122,9 @@ def test_timestamps_are_utc_milliseconds(admin: httpx.Client, clock: Clock) -> N
     agent = create_agent(admin)
     assert agent["createdAt"] == "2026-11-18T11:06:40.500Z"
     events = admin.get("/audit").json()["data"]
-    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", e["timestamp"]) for e in events)
+    assert all(
+        re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", e["timestamp"]) for e in events
+    )
 
 
 def test_the_core_is_transport_independent(idp: IdP) -> None:
@@ -150,7 +155,7 @@ def test_an_unexpected_fault_is_a_500_envelope_not_a_crash(
     assert response.status_code == 500 and response.json()["code"] == "INTERNAL_ERROR"
 
 
-def _routes_with(handler: object) -> tuple[object, ...]:
+def _routes_with(handler: Any) -> tuple[Any, ...]:
     from fixtures.idp import app
 
     first = app._ROUTES[0]

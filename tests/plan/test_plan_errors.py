@@ -211,3 +211,16 @@ def test_directive_before_the_response_counts_for_the_step() -> None:
     assert last.expected.code == 503 and last.expected.origin == "directive"
     assert last.expected.source is not None and last.expected.source.line == 7
     assert (last.strict, last.ignore) == (True, ("$.x",))
+
+
+def test_prompts_in_a_bash_fence_are_a_console() -> None:
+    text = "```bash\n$ curl http://localhost:3000/health\n{\"status\": \"ok\"}\n```\n"
+    (step,) = plan_text(text, "g.md").steps
+    assert (step.name, step.source.line) == ("GET /health", 2)
+    assert step.response is not None and step.response.source.line == 3
+
+
+def test_console_without_prompts_is_shell() -> None:
+    text = "```console\ncurl http://localhost:3000/health\n```\n"
+    (step,) = plan_text(text, "g.md").steps
+    assert (step.name, step.source.line, step.source.column) == ("GET /health", 2, 1)

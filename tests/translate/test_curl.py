@@ -32,6 +32,7 @@ SAME: dict[str, str] = {
     "dot-segments": "curl -s 'http://localhost:3000/a/../b/./c?x=1&y=%20'",
     "fragment-dropped": 'curl "http://localhost:3000/path?q=1#fragment"',
     "upper-scheme": "curl 'HTTP://localhost:3000/Upper'",
+    "host-case-kept": "curl 'http://LocalHost:3000/Path'",
     "percent-path": "curl 'localhost:3000/caf%C3%A9?x=%2F&y=%7e'",
     "non-ascii-path": "curl 'localhost:3000/café/x'",
     "empty-brackets": "curl 'localhost:3000/list?item[]=1&item[]=2'",
@@ -126,8 +127,11 @@ SAME: dict[str, str] = {
     "form-ignores-get": "curl -G -F a=1 localhost:3000",
     "head": "curl -I localhost:3000",
     "head-get-data": "curl --head -G -d a=1 localhost:3000",
+    "get-data-then-head": "curl -G -d a=1 -I localhost:3000",
+    "get-upload": "curl -G -T upload.txt localhost:3000/",
     "upload-into-folder": "curl -T upload.txt localhost:3000/files/",
     "upload-spaced-name": "curl -T 'name with space.txt' localhost:3000/",
+    "upload-empty-ignored": "curl -T '' localhost:3000",
     "upload-post": "curl --upload-file upload.txt -X POST localhost:3000/put",
     "cluster": "curl -sSLkfi localhost:3000",
     "cluster-with-value": "curl -sXPUT -HX:y -dz localhost:3000",
@@ -172,9 +176,14 @@ SAME: dict[str, str] = {
 # Commands the real curl refuses before sending anything: the translation refuses as well,
 # naming what is wrong.
 REFUSED: dict[str, tuple[str, str]] = {
-    "data-and-form": ("curl -d a -F b=1 localhost:3000", "-d and -F"),
-    "head-and-data": ("curl -I -d a localhost:3000", "-d and -I"),
-    "upload-and-data": ("curl -T upload.txt -d a localhost:3000", "-d and -T"),
+    "data-and-form": ("curl -d a -F b=1 localhost:3000", "POST (-d, --data)"),
+    "head-and-data": ("curl -I -d a localhost:3000", "HEAD (-I, --head)"),
+    "upload-and-data": ("curl -T upload.txt -d a localhost:3000", "PUT (-T, --upload-file)"),
+    "head-and-form": ("curl -I -F a=1 localhost:3000", "multipart formpost (-F, --form)"),
+    "no-head-and-data": ("curl --no-head -d a localhost:3000", "GET (-G, --get)"),
+    "get-data-and-upload": ("curl -G -d a -T upload.txt localhost:3000", "PUT (-T"),
+    "get-data-and-form": ("curl -d a -G -F b=1 localhost:3000", "GET (-G, --get)"),
+    "head-then-no-head": ("curl -I --no-head localhost:3000", "HEAD (-I, --head)"),
     "ambiguous": ("curl --co localhost:3000", "--co: is ambiguous"),
     "ambiguous-loc": ("curl --loc localhost:3000", "--loc: is ambiguous"),
     "unknown-long": ("curl --foo localhost:3000", "unknown option --foo"),
@@ -208,6 +217,7 @@ OUTSIDE: dict[str, tuple[str, str]] = {
     "http2": ("curl --http2 localhost:3000", "--http2"),
     "host-removed": ("curl -H 'Host:' localhost:3000", "Host"),
     "stdin-without-heredoc": ("curl -d @- localhost:3000", "standard input"),
+    "empty-method": ("curl -X '' localhost:3000", "-X ''"),
     "other-scheme": ("curl ftp://localhost:3000/", "unsupported protocol"),
     "glob-set": ("curl 'localhost:3000/{a,b}'", "globbing"),
     "two-commands": ("curl localhost:3000; curl localhost:3000", "exactly one curl"),
@@ -245,7 +255,9 @@ def client() -> Iterator[httpx.Client]:
 
 
 def _local(command: str, echo: EchoServer) -> str:
-    return command.replace(ORIGIN, echo.hostport)
+    # The documented origin becomes the echo server; `LocalHost` keeps its case (curl does).
+    port = echo.hostport.rsplit(":", 1)[1]
+    return command.replace(ORIGIN, echo.hostport).replace("LocalHost:3000", f"LocalHost:{port}")
 
 
 def real_curl(command: str, folder: Path, echo: EchoServer) -> tuple[int, list[Received]]:

@@ -1,0 +1,211 @@
+"""`python -m tests.bench`: verify-docs against the floor, at two sizes, and on its own guides.
+
+The floor is a bare httpx loop sending the same requests to the same embedded IdP, with no
+Markdown, no shell and no matching: the runner can only be slower, and the ratio says by
+how much. Timings live here, never in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from runner.discover import find_guides
+from tests.bench.floor import FloorRun, run_floor
+from tests.bench.generate import GeneratedTree, generate_tree
+from tests.bench.measure import (
+    RunnerRun,
+    best_of,
+    peak_memory,
+    profile,
+    run_runner,
+    time_cli,
+    time_import,
+)
+
+__all__ = ["main"]
+
+REPO = Path(__file__).resolve().parents[2]
+RATIO_AIM = 1.3
+GROWTH_AIM = 1.2
+"""Time per step may grow this much at 10x the size and still count as linear."""
+OWN_GUIDES_AIM = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One size, measured."""
+
+    label: str
+    steps: int
+    runner_s: float
+    floor_s: float
+    runner_peak: int | None
+    floor_peak: int | None
+    runner: RunnerRun
+    floor: FloorRun
+
+    @property
+    def ratio(self) -> float:
+        return self.runner_s / self.floor_s
+
+
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
+    parser.add_argument("--guides", type=int, default=10, help="guides at 1x (default 10)")
+    parser.add_argument("--steps-per-guide", type=int, default=20, metavar="S",
+                        help="steps per guide (default 20)")
+    parser.add_argument("--scale", type=int, default=10,
+                        help="the second size is this many times the first (default 10)")
+    parser.add_argument("--grow", choices=("guides", "steps"), default="guides",
+                        help="scale the number of guides (default) or the steps per guide")
+    parser.add_argument("--steps", type=int, default=None, metavar="N",
+                        help="also measure about N steps (e.g. 10000 for the linearity aim)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="best of this many runs per size up to 2000 steps (default 3)")
+    parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc passes")
+    parser.add_argument("--no-docs", action="store_true", help="skip the project's own guides")
+    parser.add_argument("--profile", action="store_true",
+                        help="cProfile the runner at 1x and print the top entries")
+    parser.add_argument("--top", type=int, default=25, help="profile entries (default 25)")
+    parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
+                        help="write the generated trees under DIR instead of a temp dir")
+    return parser.parse_args(argv)
+
+
+def _sizes(args: argparse.Namespace) -> list[tuple[int, int]]:
+    guides, steps = args.guides, args.steps_per_guide
+    grown = (guides * args.scale, steps) if args.grow == "guides" else (guides,
+                                                                        steps * args.scale)
+    sizes = [(guides, steps), grown]
+    if args.steps:
+        sizes.append((max(1, -(-args.steps // steps)), steps))
+    return sizes
+
+
+def _measure(tree: GeneratedTree, label: str, args: argparse.Namespace) -> Row:
+    repeat = args.repeat if tree.steps <= 2000 else 1
+
+    def runner() -> RunnerRun:
+        return run_runner(tree.paths, tree.root)
+
+    def floor() -> FloorRun:
+        return run_floor(tree.floor)
+
+    runner_s, runner_run = best_of(repeat, runner)
+    floor_s, floor_run = best_of(repeat, floor)
+    memory = not args.no_memory
+    return Row(
+        label=label,
+        steps=tree.steps,
+        runner_s=runner_s,
+        floor_s=floor_s,
+        runner_peak=peak_memory(runner) if memory else None,
+        floor_peak=peak_memory(floor) if memory else None,
+        runner=runner_run,
+        floor=floor_run,
+    )
+
+
+def _megabytes(size: int | None) -> str:
+    return "-" if size is None else f"{size / 1e6:.1f} MB"
+
+
+def _table(rows: Sequence[Row]) -> None:
+    header = (f"{'size':>10} {'steps':>6} {'runner s':>9} {'floor s':>8} {'runner st/s':>12} "
+              f"{'floor st/s':>11} {'ratio':>6} {'runner peak':>12} {'floor peak':>11}")
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        print(f"{row.label:>10} {row.steps:>6} {row.runner_s:>9.3f} {row.floor_s:>8.3f} "
+              f"{row.steps / row.runner_s:>12.0f} {row.steps / row.floor_s:>11.0f} "
+              f"{row.ratio:>6.2f} {_megabytes(row.runner_peak):>12} "
+              f"{_megabytes(row.floor_peak):>11}")
+
+
+def _checks(rows: Sequence[Row]) -> None:
+    """A fast but broken runner must not look good: say so when steps did not pass."""
+    for row in rows:
+        if row.runner.passed != row.steps or row.runner.steps != row.steps:
+            print(f"WARNING: at {row.label} the runner passed {row.runner.passed} of "
+                  f"{row.steps} steps ({row.runner.steps} reported): "
+                  f"{row.runner.first_problem}")
+        if row.floor.as_documented != row.steps:
+            print(f"WARNING: at {row.label} the floor got the documented status for "
+                  f"{row.floor.as_documented} of {row.steps} requests")
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "MISSED"
+
+
+def _growth(rows: Sequence[Row]) -> None:
+    base = rows[0]
+    for row in rows[1:]:
+        runner = (row.runner_s / row.steps) / (base.runner_s / base.steps)
+        floor = (row.floor_s / row.steps) / (base.floor_s / base.steps)
+        memory = ""
+        if row.runner_peak and base.runner_peak:
+            per_step = (row.runner_peak / row.steps) / (base.runner_peak / base.steps)
+            memory = f", runner peak memory per step x{per_step:.2f}"
+        print(f"growth {base.label} -> {row.label} (time per step, 1.00 = linear): "
+              f"runner x{runner:.2f}, floor x{floor:.2f}{memory}  "
+              f"[aim <= {GROWTH_AIM}: {_verdict(runner <= GROWTH_AIM)}]")
+
+
+def _own_guides() -> None:
+    """The project's own guides, in process and through the CLI, against the 1 s aim."""
+    paths = find_guides([str(REPO / "docs")])
+    seconds, run = best_of(3, lambda: run_runner(paths, REPO))
+    print(f"docs/ in process: {run.steps} steps in {seconds:.3f} s "
+          f"({run.passed} passed)  [aim < {OWN_GUIDES_AIM} s: "
+          f"{_verdict(seconds < OWN_GUIDES_AIM)}]")
+    if run.first_problem:
+        print(f"WARNING: docs/ did not all pass: {run.first_problem}")
+    cli_s = min(time_cli(REPO, ["docs/"])[0] for _ in range(3))
+    status = time_cli(REPO, ["docs/"])[1]
+    imports = min(time_import(REPO, "runner.cli") for _ in range(3))
+    bare = min(time_import(REPO, "sys") for _ in range(3))
+    print(f"docs/ via CLI:    `verify-docs docs/` {cli_s:.3f} s wall, exit {status}  "
+          f"[aim < {OWN_GUIDES_AIM} s: {_verdict(cli_s < OWN_GUIDES_AIM)}]; "
+          f"of which interpreter start {bare:.3f} s, `import runner.cli` {imports - bare:.3f} s")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the bench and print its table; the exit status is 0 unless the bench itself broke."""
+    args = _arguments(argv)
+    with tempfile.TemporaryDirectory(prefix="verify-docs-bench-") as scratch:
+        base = args.keep or Path(scratch)
+        trees = []
+        for guides, steps in _sizes(args):
+            folder = base / f"{guides}x{steps}"
+            trees.append((f"{guides}x{steps}", generate_tree(folder, guides, steps)))
+        # Warm up imports, tree-sitter and the IdP's keys before anything is timed.
+        warm = trees[0][1]
+        run_runner(warm.paths[:1], warm.root)
+        run_floor(warm.floor[:1])
+        print(f"verify-docs bench: runner (plan + run + match + terminal report, one thread) "
+              f"vs floor (bare httpx loop), same requests, embedded IdP, rate limit off\n")
+        rows = [_measure(tree, label, args) for label, tree in trees]
+        _table(rows)
+        print()
+        _checks(rows)
+        worst = max(row.ratio for row in rows)
+        print(f"ratio runner/floor: worst {worst:.2f}  [aim <= {RATIO_AIM}: "
+              f"{_verdict(worst <= RATIO_AIM)}]")
+        _growth(rows)
+        if not args.no_docs:
+            _own_guides()
+        if args.profile:
+            tree = trees[0][1]
+            print(f"\nprofile of the runner at {trees[0][0]} ({tree.steps} steps):")
+            print(profile(lambda: run_runner(tree.paths, tree.root), args.top))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

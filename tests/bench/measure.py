@@ -1,0 +1,136 @@
+"""Timing, memory and profiles of the two phases: the runner in process, and the floor."""
+
+from __future__ import annotations
+
+import cProfile
+import gc
+import io
+import pstats
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from runner.plan import plan_guide
+from runner.report.terminal import write_terminal
+from runner.result import GuideResult, RunResult
+from runner.run import run_guide
+from runner.target import EmbeddedTarget
+
+__all__ = [
+    "RunnerRun",
+    "best_of",
+    "peak_memory",
+    "profile",
+    "run_runner",
+    "time_cli",
+    "time_import",
+]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class RunnerRun:
+    """What the runner did: its steps by verdict, and the report it rendered."""
+
+    steps: int
+    passed: int
+    report_lines: int
+    first_problem: str | None
+
+
+def run_runner(paths: Sequence[Path], root: Path | None) -> RunnerRun:
+    """Plan, run, match and report every guide, in order, as the CLI does with one job."""
+    target = EmbeddedTarget(rate_limit=0)
+    results: list[GuideResult] = []
+    for number, path in enumerate(paths):
+        guide = plan_guide(path, display_path=_shown(path, root), root=root)
+        results.append(run_guide(guide, target, number=number))
+    run = RunResult(target=target.name, guides=tuple(results))
+    report = io.StringIO()
+    write_terminal(run, report, verbose=False, color=False)
+    steps = [step for guide in results for step in guide.steps]
+    return RunnerRun(
+        steps=len(steps),
+        passed=sum(step.status == "passed" for step in steps),
+        report_lines=report.getvalue().count("\n"),
+        first_problem=_first_problem(results, report.getvalue()),
+    )
+
+
+def _shown(path: Path, root: Path | None) -> str:
+    if root is None:
+        return str(path)
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _first_problem(results: Sequence[GuideResult], report: str) -> str | None:
+    """A line of the report that says what went wrong, to print with the warning."""
+    if all(step.status == "passed" for guide in results for step in guide.steps) and not any(
+        guide.errors for guide in results
+    ):
+        return None
+    for line in report.splitlines():
+        if line.strip() and not line.startswith(("PASS", " ")):
+            return line.strip()
+    return report.splitlines()[0] if report else "no report"
+
+
+def best_of(repeat: int, action: Callable[[], T]) -> tuple[float, T]:
+    """The fastest of `repeat` runs (the least disturbed by the machine), and its result."""
+    best = float("inf")
+    value: T | None = None
+    for _ in range(max(1, repeat)):
+        gc.collect()
+        start = time.perf_counter()
+        value = action()
+        best = min(best, time.perf_counter() - start)
+    assert value is not None
+    return best, value
+
+
+def peak_memory(action: Callable[[], object]) -> int:
+    """Peak bytes Python allocated during `action` (tracemalloc: slow, so never timed)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def profile(action: Callable[[], object], top: int) -> str:
+    """Run `action` under cProfile; the `top` entries by cumulative and by own time."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    action()
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
+def time_cli(repo: Path, args: Sequence[str]) -> tuple[float, int]:
+    """Wall time and exit status of `verify-docs ARGS` run from the repository root."""
+    command = Path(sys.executable).parent / "verify-docs"
+    start = time.perf_counter()
+    done = subprocess.run([str(command), *args], cwd=repo, capture_output=True, check=False)
+    return time.perf_counter() - start, done.returncode
+
+
+def time_import(repo: Path, module: str) -> float:
+    """Wall time of a fresh interpreter importing `module` (the CLI's fixed cost)."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", f"import {module}"], cwd=repo, check=True)
+    return time.perf_counter() - start

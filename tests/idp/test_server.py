@@ -1,0 +1,182 @@
+"""The loopback server: real sockets, keep-alive, concurrency, signals, and the bind guard."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+
+from fixtures.idp.server import IdPServer, RemoteBindRefused, is_loopback, serve
+
+from .conftest import AGENT, check_conforms
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def server() -> Iterator[IdPServer]:
+    with IdPServer(port=0, rate_limit=0) as running:
+        yield running
+
+
+def _client(server: IdPServer, **kwargs: object) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {server.idp.bootstrap_token}"}
+    return httpx.Client(base_url=server.url + "/api/v1", headers=headers, **kwargs)  # type: ignore[arg-type]
+
+
+def test_serves_the_contract_over_http(server: IdPServer) -> None:
+    with _client(server) as client:
+        created = client.post("/agents", json=AGENT)
+        assert created.status_code == 201
+        check_conforms(created.request, created)
+        agent_id = created.json()["agentId"]
+        deleted = client.delete(f"/agents/{agent_id}")
+        assert deleted.status_code == 204 and deleted.content == b""
+        assert "content-length" not in deleted.headers or deleted.headers["content-length"] == "0"
+        health = client.get(server.url + "/health")
+        assert health.json() == {"status": "ok"} and "x-ratelimit-limit" in health.headers
+        audit = client.get("/audit").json()
+        assert {e["ipAddress"] for e in audit["data"]} == {"127.0.0.1"}
+
+
+def test_keep_alive_reuses_one_connection(server: IdPServer) -> None:
+    peers: set[object] = set()
+    with _client(server) as client:
+        for _ in range(5):
+            response = client.get("/agents")
+            stream = response.extensions["network_stream"]
+            peers.add(stream.get_extra_info("client_addr"))
+            assert response.http_version == "HTTP/1.1"
+    assert len(peers) == 1
+
+
+def test_curl_can_talk_to_it(server: IdPServer) -> None:
+    token = server.idp.bootstrap_token
+    result = subprocess.run(
+        [
+            "curl", "-sS", "-X", "POST", f"{server.url}/api/v1/agents",
+            "-H", f"Authorization: Bearer {token}", "-H", "Content-Type: application/json",
+            "-d", '{"email": "curl@example.com", "agentType": "router", "version": "1.0.0",'
+            ' "capabilities": ["a:b"], "owner": "o", "deploymentEnv": "staging"}',
+            "-w", "\\n%{http_code}",
+        ],
+        capture_output=True, text=True, timeout=30, check=True,
+    )  # fmt: skip
+    body, status = result.stdout.rsplit("\n", 1)
+    assert status == "201" and '"email":"curl@example.com"' in body
+
+
+def test_concurrent_clients_lose_and_duplicate_nothing(server: IdPServer) -> None:
+    def register(index: int) -> str:
+        with _client(server) as client:
+            agent = client.post("/agents", json={**AGENT, "email": f"c{index}@example.com"})
+            assert agent.status_code == 201, agent.text
+            agent_id: str = agent.json()["agentId"]
+            credential = client.post(f"/agents/{agent_id}/credentials", json={})
+            assert credential.status_code == 201
+            return agent_id
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        ids = list(pool.map(register, range(64)))
+
+    # The same email from many threads at once: exactly one wins.
+    def duplicate(_: int) -> int:
+        with _client(server) as client:
+            return client.post("/agents", json={**AGENT, "email": "race@example.com"}).status_code
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(pool.map(duplicate, range(16)))
+    assert sorted(statuses) == [201] + [409] * 15
+    assert len(set(ids)) == 64
+    with _client(server) as client:
+        listed = client.get("/agents", params={"limit": 100}).json()
+        assert listed["total"] == 65
+        assert {a["agentId"] for a in listed["data"]} >= set(ids)
+        generated = client.get("/audit", params={"action": "credential.generated"}).json()
+        assert generated["total"] == 64
+
+
+def test_oversized_body_gets_a_clear_400(server: IdPServer) -> None:
+    with _client(server) as client:
+        response = client.post(
+            "/agents",
+            content=b"x" * (2 * 1024 * 1024),
+            headers={"Content-Type": "application/json"},
+        )
+    assert response.status_code == 400 and response.json()["details"]["field"] == "body"
+
+
+def test_serve_refuses_a_remote_address_before_printing() -> None:
+    out = io.StringIO()
+    with pytest.raises(RemoteBindRefused, match="loopback"):
+        serve("0.0.0.0", 0, out=out)
+    assert out.getvalue() == ""
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("127.0.0.1", True), ("127.5.0.1", True), ("::1", True), ("[::1]", True),
+        ("localhost", True), ("0.0.0.0", False), ("", False), ("example.com", False),
+        ("192.168.1.10", False),
+    ],
+)  # fmt: skip
+def test_loopback_detection(host: str, expected: bool) -> None:
+    assert is_loopback(host) is expected
+
+
+def test_remote_bind_needs_permission() -> None:
+    with pytest.raises(RemoteBindRefused, match="--allow-remote"):
+        IdPServer("0.0.0.0", 0)
+    with IdPServer("0.0.0.0", 0, allow_remote=True) as server:
+        assert httpx.get(f"http://127.0.0.1:{server.port}/health").status_code == 200
+
+
+def _start(*args: str) -> tuple[subprocess.Popen[str], str, str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fixtures.idp", "--port", "0", *args],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "0"},
+    )  # fmt: skip
+    assert process.stdout is not None
+    first = process.stdout.readline().strip()
+    second = process.stdout.readline().strip()
+    return process, first, second
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_module_entry_point_prints_and_stops_cleanly(signum: int) -> None:
+    process, first, second = _start("--rate-limit", "5")
+    try:
+        assert first.startswith("AgentIdP listening on http://127.0.0.1:")
+        assert second.startswith("BOOTSTRAP_TOKEN=ey")
+        url = first.removeprefix("AgentIdP listening on ")
+        token = second.removeprefix("BOOTSTRAP_TOKEN=")
+        with httpx.Client(
+            base_url=url + "/api/v1", headers={"Authorization": f"Bearer {token}"}
+        ) as c:
+            statuses = [c.get("/agents").status_code for _ in range(6)]
+        assert statuses == [200] * 5 + [429]
+    finally:
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+
+
+def test_module_entry_point_refuses_a_remote_address() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "fixtures.idp", "--host", "0.0.0.0", "--port", "0"],
+        cwd=ROOT, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "not a loopback address" in result.stderr and "Traceback" not in result.stderr
+    assert "BOOTSTRAP_TOKEN" not in result.stdout
