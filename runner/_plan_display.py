@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from runner.shell import (
     expand_argv,
     expand_word,
 )
+from runner.source import Source
 from runner.step import HttpRequest
 
 __all__ = ["DOCUMENTED_BASE", "Display", "curl_display", "http_display", "step_name"]
@@ -91,6 +93,7 @@ def curl_display(command: Invocation, cwd: Path | None) -> Display:
         if any(sentinel in error.message for sentinel in back):
             return _fallback(command)
         raise
+    _check_origin(request.url, command.source, allowed=back)
     url = restore(request.url)
     return Display(
         name=restore(step_name(request.method, request.url)),
@@ -157,4 +160,23 @@ def http_display(request: HttpRequest) -> Display:
         url = (f"http://{host}" if host else _DOCUMENTED_ORIGIN) + target
     else:
         url = target
+    _check_origin(url, request.source, allowed={})
     return Display(name=step_name(request.method, url), method=request.method, url=url)
+
+
+def _check_origin(url: str, source: Source, *, allowed: Mapping[str, str]) -> None:
+    """A documented URL on another host is refused before anything is sent.
+
+    Hosts that come from a variable (a placeholder here) are checked when the step runs.
+    """
+    try:
+        parts = urlsplit(url if "://" in url else "http://" + url)
+        host, port, scheme = parts.hostname or "", parts.port, parts.scheme
+    except ValueError:
+        return
+    if "$" in host or any(sentinel in host for sentinel in allowed):
+        return
+    if (scheme, host, port or 80) != ("http", "localhost", 3000):
+        shown = f"{scheme}://{parts.netloc}"
+        raise DocError(f"request to {shown} refused: guides may only call the documented "
+                       f"origin {_DOCUMENTED_ORIGIN}, which is moved to the target", source)

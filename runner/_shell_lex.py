@@ -35,6 +35,7 @@ _DEFAULT_STOP = re.compile(rb"[\\'\"$`}]")
 _DQ_STOP = re.compile(rb'[\\"$`]')
 _DQ_DEFAULT_STOP = re.compile(rb'[\\"$`}]')
 _HEREDOC_STOP = re.compile(rb"[\\$`\n]")
+_HEREDOC_DEFAULT_STOP = re.compile(rb"[\\$`\n}]")
 # Unquoted `{a,b}` or `{1..3}`: bash's brace expansion, which would turn one word into several.
 _BRACE_EXPANSION = re.compile(
     rb"\{[^{}\s]*,[^{}\s]*\}|\{(?:-?\d+|[A-Za-z])\.\.(?:-?\d+|[A-Za-z])(?:\.\.-?\d+)?\}"
@@ -194,7 +195,8 @@ class WordLexer:
             _mark(mask, j + 1 - i)
             return j + 1
         if byte == 0x24:  # dollar
-            stop = self._dollar(builder, i, end, quoted=mode is not Mode.ARGUMENT, mode=mode)
+            quoted = mode is not Mode.ARGUMENT
+            stop = self._dollar(builder, i, end, quoted=quoted, in_quotes=False, mode=mode)
             _mark(mask, stop - i)
             return stop
         if byte == 0x60:
@@ -228,7 +230,7 @@ class WordLexer:
             builder.text(b"\\")
             return i + 1
         if byte == 0x24:
-            return self._dollar(builder, i, end, quoted=True, mode=mode)
+            return self._dollar(builder, i, end, quoted=True, in_quotes=True, mode=mode)
         if byte == 0x60:
             raise self.error(i, "backquote command substitution `...` is not supported, use $(...)")
         if byte == 0x22 and not heredoc:
@@ -236,7 +238,10 @@ class WordLexer:
         if byte == 0x0A and heredoc:
             builder.text(b"\n")
             return i + 1
-        pattern = _HEREDOC_STOP if heredoc else (_DQ_DEFAULT_STOP if default else _DQ_STOP)
+        if heredoc:
+            pattern = _HEREDOC_DEFAULT_STOP if default else _HEREDOC_STOP
+        else:
+            pattern = _DQ_DEFAULT_STOP if default else _DQ_STOP
         found = pattern.search(data, i + 1, end)
         stop = end if found is None else found.start()
         if heredoc and found is not None and data[stop] == 0x0A:
@@ -246,18 +251,24 @@ class WordLexer:
 
     # -- expansions -------------------------------------------------------------------------
 
-    def _dollar(self, builder: _Builder, i: int, end: int, *, quoted: bool, mode: Mode) -> int:
-        """Read what starts with `$` at i and return the offset after it."""
+    def _dollar(
+        self, builder: _Builder, i: int, end: int, *, quoted: bool, in_quotes: bool, mode: Mode
+    ) -> int:
+        """Read what starts with `$` at i and return the offset after it.
+
+        `quoted`: the result is not field-split; `in_quotes`: written inside `"..."` (or a
+        heredoc), where `$'` and `$"` are plain text.
+        """
         data = self.data
         nxt = data[i + 1] if i + 1 < end else -1
-        in_quotes = quoted and mode is not Mode.VALUE
         if nxt == 0x7B:  # {
-            return self._braced(builder, i, end, quoted=quoted, mode=mode)
+            return self._braced(builder, i, end, quoted=quoted, in_quotes=in_quotes, mode=mode)
         if nxt == 0x28:  # (
+            # bash reads `$((` as arithmetic before it would try a subshell inside `$(`.
+            if data.startswith(b"$((", i):
+                raise self.error(i, "arithmetic expansion $((...)) is not supported")
             found = self.substitution(i)
             if found is None:
-                if data.startswith(b"$((", i):
-                    raise self.error(i, "arithmetic expansion $((...)) is not supported")
                 raise self.error(i, "cannot read this $(...): expected one command inside")
             invocation, stop = found
             builder.add(CommandSubstitution(invocation, quoted=quoted))
@@ -281,7 +292,9 @@ class WordLexer:
         builder.text(b"$")
         return i + 1
 
-    def _braced(self, builder: _Builder, i: int, end: int, *, quoted: bool, mode: Mode) -> int:
+    def _braced(
+        self, builder: _Builder, i: int, end: int, *, quoted: bool, in_quotes: bool, mode: Mode
+    ) -> int:
         """`${NAME}`, `${NAME:-default}` or `${NAME-default}`; other forms are refused."""
         data = self.data
         j = i + 2
@@ -289,8 +302,9 @@ class WordLexer:
             close = data.find(b"}", j, end)
             shown = data[i : close + 1 if close >= 0 else end].decode("utf-8", "replace")
             raise self.error(
-                i, f"`{shown}` is not supported: only ${{NAME}}, ${{NAME:-default}} "
-                "and ${NAME-default} are"
+                i,
+                f"`{shown}` is not supported: only ${{NAME}}, ${{NAME:-default}} "
+                "and ${NAME-default} are",
             )
         stop = j + 1
         while stop < end and data[stop] in _NAME_CHARS:
@@ -319,7 +333,7 @@ class WordLexer:
                 raise self.error(i, f"unterminated ${{{name}: expected a closing `}}`")
             if data[k] == 0x7D:
                 break
-            if quoted and mode is not Mode.VALUE:
+            if in_quotes:
                 k = self._default_in_quotes(inner, k, end, mode)
             else:
                 k = self._unquoted(inner, k, end, mode, None, default=True)
@@ -331,7 +345,7 @@ class WordLexer:
     def _default_in_quotes(self, builder: _Builder, k: int, end: int, mode: Mode) -> int:
         """One unit of a default inside double quotes, where `'` is plain and `"` nests."""
         data = self.data
-        if data[k] == 0x22 and mode is not Mode.HEREDOC:
+        if data[k] == 0x22:
             builder.text(b"")
             j = k + 1
             while True:
@@ -339,7 +353,8 @@ class WordLexer:
                     raise self.error(k, 'unterminated double quote: expected a closing `"`')
                 if data[j] == 0x22:
                     return j + 1
-                j = self._quoted_char(builder, j, end, mode, default=False)
+                # Nested quotes follow double-quote rules, even in a heredoc body.
+                j = self._quoted_char(builder, j, end, Mode.VALUE, default=False)
         return self._quoted_char(builder, k, end, mode, default=True)
 
     def _ansi_c(self, builder: _Builder, i: int, end: int) -> int:

@@ -4,47 +4,25 @@ from __future__ import annotations
 
 import bisect
 import re
-import threading
 
-import tree_sitter_bash
-from tree_sitter import Language, Node, Parser
+from tree_sitter import Node
 
 from runner._shell_lex import Mode, WordLexer
+from runner._shell_syntax import (
+    CONSTRUCTS,
+    check_trailing_backslashes,
+    heredoc_tail,
+    operator_message,
+    parse_tree,
+    redirect_message,
+    syntax_error,
+)
 from runner.errors import DocError
 from runner.shell import Assignment, Command, Invocation, Literal, Script, Word
 from runner.source import Source
 
 __all__ = ["parse"]
 
-_LANGUAGE = Language(tree_sitter_bash.language())
-_LOCAL = threading.local()
-_ASCII_SHADOW = bytes(range(128)) + b"x" * 128  # a Parser is not thread-safe; one per thread, built once
-
-_CONSTRUCTS = {
-    "subshell": "a subshell `( ... )`",
-    "compound_statement": "a command group `{ ...; }`",
-    "for_statement": "a `for` loop",
-    "c_style_for_statement": "a `for` loop",
-    "while_statement": "a `while`/`until` loop",
-    "if_statement": "an `if` statement",
-    "case_statement": "a `case` statement",
-    "function_definition": "a function definition",
-    "negated_command": "negation `!`",
-    "test_command": "a test `[ ... ]`",
-    "process_substitution": "process substitution `<(...)`",
-    "arithmetic_expansion": "arithmetic expansion `$((...))`",
-    "translated_string": 'locale translation `$"..."`',
-    "brace_expression": "brace expansion `{a..b}`",
-    "array": "an array `(...)`",
-    "subscript": "an array subscript `[...]`",
-    "file_redirect": "redirection",
-    "heredoc_redirect": "a heredoc here",
-    "herestring_redirect": "a here-string here",
-}
-# Where a trailing `\ ` is text, not a broken continuation.
-_TEXT_NODES = frozenset(
-    {"raw_string", "ansi_c_string", "string", "heredoc_body", "heredoc_content", "comment"}
-)
 _CONTINUATIONS = re.compile(rb"(?:\\\n)+")
 _NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 _SEPARATORS = frozenset({";", "&&", "\n", "comment"})
@@ -56,14 +34,6 @@ _JSON_TOOL = ["-m", "json.tool"]
 def parse(text: str, source: Source) -> Script:
     """Parse shell text whose first line is at `source`."""
     return _ScriptParser(text, source).script()
-
-
-def _parser() -> Parser:
-    parser: Parser | None = getattr(_LOCAL, "parser", None)
-    if parser is None:
-        parser = Parser(_LANGUAGE)
-        _LOCAL.parser = parser
-    return parser
 
 
 class _Pending:
@@ -96,11 +66,7 @@ class _ScriptParser:
             at = self.data.find(b"\n", at + 1)
         if b"\0" in self.data:
             raise DocError("a NUL character cannot appear in a shell command", source)
-        # tree-sitter-bash's scanner calls C `isalpha` on whole code points, which reads out of
-        # bounds (a segfault) on large ones. Bash treats every non-ASCII byte as an ordinary
-        # word character, so the tree is built from a same-length ASCII shadow of the bytes;
-        # the lexer reads the words from the real bytes.
-        self.tree = _parser().parse(self.data.translate(_ASCII_SHADOW))
+        self.tree = parse_tree(self.data)
         self.substitutions: dict[int, Node] = {}
         self.lexer = WordLexer(self.data, self.locate, self._substitution)
 
@@ -124,57 +90,12 @@ class _ScriptParser:
 
     def script(self) -> Script:
         root = self.tree.root_node
-        self._check_trailing_backslashes(root)
+        check_trailing_backslashes(root, self.data, self.line_starts, self.locate)
         if root.has_error:
-            raise self._syntax_error(root)
+            raise syntax_error(root, self.data, self.locate)
         commands: list[Command] = []
         self._sequence(self._flatten(root.children), commands)
         return Script(tuple(commands))
-
-    def _check_trailing_backslashes(self, root: Node) -> None:
-        data = self.data
-        for row, start in enumerate(self.line_starts):
-            end = self.line_starts[row + 1] - 1 if row + 1 < len(self.line_starts) else len(data)
-            stripped = data[start:end].rstrip(b" \t\r")
-            if not stripped.endswith(b"\\") or start + len(stripped) == end:
-                continue
-            backslashes = len(stripped) - len(stripped.rstrip(b"\\"))
-            if backslashes % 2 == 0:
-                continue  # `\\` is an escaped backslash, not a continuation
-            offset = start + len(stripped) - 1
-            node: Node | None = root.descendant_for_byte_range(offset, offset + 1)
-            while node is not None and node.type not in _TEXT_NODES:
-                node = node.parent
-            if node is None:
-                raise DocError(
-                    "backslash followed by spaces: bash ends the command here, "
-                    "remove the trailing spaces",
-                    self.locate(offset),
-                )
-
-    def _syntax_error(self, root: Node) -> DocError:
-        node = root
-        while True:
-            if node.is_missing:
-                return self.error(node, f"shell syntax error: expected `{node.type}`")
-            if node.type == "ERROR":
-                break
-            broken = [c for c in node.children if c.has_error or c.is_missing]
-            if not broken:
-                break
-            node = broken[0]
-        snippet = self.text(node, 40).strip()
-        leaf = node
-        while leaf.child_count:
-            leaf = leaf.children[0]
-        first = self.text(leaf, 40)
-        if first.startswith(("'", "$'")):
-            return self.error(leaf, "unterminated single quote: expected a closing `'`")
-        if first.startswith('"'):
-            return self.error(leaf, 'unterminated double quote: expected a closing `"`')
-        if first in ("<<", "<<-") or any(c.type in ("<<", "<<-") for c in node.children):
-            return self.error(leaf, "heredoc is not closed: expected its delimiter line")
-        return self.error(node, f"shell syntax error near `{snippet or first}`")
 
     # -- statements -------------------------------------------------------------------------
 
@@ -188,7 +109,7 @@ class _ScriptParser:
                 stream.append(node)
                 for redirect in node.children_by_field_name("redirect"):
                     if redirect.type == "heredoc_redirect":
-                        stream += self._flatten(_heredoc_tail(redirect))
+                        stream += self._flatten(heredoc_tail(redirect))
             else:
                 stream.append(node)
         return stream
@@ -209,7 +130,7 @@ class _ScriptParser:
                     raise self.error(node, "`|` must follow a command")
                 piped = True
             elif kind in ("||", "|&", "&", ";;"):
-                raise self.error(node, _operator_message(kind))
+                raise self.error(node, operator_message(kind))
             elif piped:
                 assert pending is not None
                 pending.stages.append(self._stage(node))
@@ -256,9 +177,9 @@ class _ScriptParser:
             argv = self._words(node.children, Mode.ARGUMENT)
             return _Pending(argv, (), None, node.start_byte, node.end_byte)
         elif kind == "file_redirect":
-            raise self.error(node, _redirect_message(self.text(node, 30)))
+            raise self.error(node, redirect_message(self.text(node, 30)))
         else:
-            what = _CONSTRUCTS.get(kind, f"`{self.text(node, 30)}` ({kind.replace('_', ' ')})")
+            what = CONSTRUCTS.get(kind, f"`{self.text(node, 30)}` ({kind.replace('_', ' ')})")
             raise self.error(node, f"{what} is not supported in a guide's shell")
         return None
 
@@ -274,9 +195,9 @@ class _ScriptParser:
                     raise self.error(child, "only one heredoc or here-string per command")
                 stdin = self._herestring(child)
             elif kind == "file_redirect":
-                raise self.error(child, _redirect_message(self.text(child, 30)))
+                raise self.error(child, redirect_message(self.text(child, 30)))
             elif kind in ("heredoc_redirect", "comment"):
-                raise self.error(child, f"{_CONSTRUCTS.get(kind, kind)} is not supported")
+                raise self.error(child, f"{CONSTRUCTS.get(kind, kind)} is not supported")
             else:
                 words.append(child)
         argv = self._words(words, Mode.ARGUMENT)
@@ -301,7 +222,7 @@ class _ScriptParser:
                 stdin = self._herestring(redirect)
                 end = max(end, redirect.end_byte)
             else:
-                raise self.error(redirect, _redirect_message(self.text(redirect, 30)))
+                raise self.error(redirect, redirect_message(self.text(redirect, 30)))
         if body is None or body.type != "command":
             if body is not None and body.type == "pipeline":
                 raise self.error(node, "a heredoc can only feed the first command of a pipeline")
@@ -352,7 +273,7 @@ class _ScriptParser:
     def _assignment(self, node: Node, *, exported: bool) -> Assignment:
         name = node.child_by_field_name("name")
         if name is None or name.type != "variable_name":
-            raise self.error(node, f"{_CONSTRUCTS['subscript']} assignment is not supported")
+            raise self.error(node, f"{CONSTRUCTS['subscript']} assignment is not supported")
         if not _NAME.fullmatch(self.data[name.start_byte : name.end_byte]):
             raise self.error(node, f"`{self.text(name)}` is not a valid shell variable name")
         operator = name.next_sibling
@@ -422,8 +343,8 @@ class _ScriptParser:
             if kind == "command_substitution":
                 self.substitutions[current.start_byte] = current
                 continue
-            if kind in _CONSTRUCTS:
-                raise self.error(current, f"{_CONSTRUCTS[kind]} is not supported")
+            if kind in CONSTRUCTS:
+                raise self.error(current, f"{CONSTRUCTS[kind]} is not supported")
             stack.extend(current.children)
 
     def _substitution(self, offset: int) -> tuple[Invocation, int] | None:
@@ -445,16 +366,16 @@ class _ScriptParser:
         if end is None:
             raise self.error(start, f"heredoc <<{delimiter} is not closed")
         body = next((c for c in node.children if c.type == "heredoc_body"), None)
+        expand = not any(quote in delimiter for quote in "'\"\\")
         first = start.end_point.row + 1
         body_start = self.line_starts[body.start_point.row] if body else self.line_starts[first]
-        for child in body.children if body is not None else []:
-            if child.type == "command_substitution":
-                self.substitutions[child.start_byte] = child
+        if body is not None and expand:
+            self._collect(body)
         return self.lexer.heredoc(
             body_start,
             self.line_starts[end.start_point.row],
             strip_tabs=operator.type == "<<-",
-            expand=not any(quote in delimiter for quote in "'\"\\"),
+            expand=expand,
         )
 
     def _herestring(self, node: Node) -> Word:
@@ -466,20 +387,6 @@ class _ScriptParser:
         return Word((*word[0].parts, _newline()), word[0].source)
 
 
-def _heredoc_tail(redirect: Node) -> list[Node]:
-    """What tree-sitter nests inside a heredoc redirect but follows it (`<<EOF | jq .`)."""
-    tail: list[Node] = []
-    started = False
-    for child in redirect.children:
-        if child.type == "heredoc_start":
-            started = True
-        elif child.type in ("heredoc_body", "heredoc_end"):
-            break
-        elif started:
-            tail.append(child)
-    return tail
-
-
 def _keyword_word(node: Node) -> Node | None:
     """`unset` is a keyword to tree-sitter but a word to us; comments are skipped."""
     return node if node.type == "unset" else None
@@ -487,18 +394,3 @@ def _keyword_word(node: Node) -> Node | None:
 
 def _newline() -> Literal:
     return Literal("\n")
-
-
-def _operator_message(operator: str) -> str:
-    if operator == "&":
-        return "running in the background with `&` is not supported"
-    if operator == "|&":
-        return "`|&` is not supported, use `|` (only standard output is read)"
-    return f"`{operator}` is not supported (only `;` and `&&` join commands)"
-
-
-def _redirect_message(redirect: str) -> str:
-    return (
-        f"redirection `{redirect}` is not supported "
-        "(only a heredoc or here-string feeding `-d @-`)"
-    )

@@ -139,10 +139,10 @@ class _Planner:
         elif fence.lang == "http":
             try:
                 request = parse_http_request(fence.text, fence.source.at(fence.content_line))
+                shown = http_display(request)
             except DocError as error:
                 self.out.error(error, fence.source)
                 return
-            shown = http_display(request)
             draft = Draft(name=shown.name, source=request.source, method=shown.method,
                           url=shown.url, http_request=request, hidden=fence.hidden)
             self._open(index, [(draft, tuple(self.setup))], directive)

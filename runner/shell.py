@@ -4,6 +4,15 @@ Only the subset the design allows is accepted (quotes, `$VAR`, `${VAR}`, `${VAR:
 assignments, `export`, `;`, `&&`, `\\` continuations, comments, pipes into `jq` or
 `python -m json.tool`, `$(curl ... | jq -r FILTER)`, heredocs). Everything else raises a
 `DocError` at its line. Words stay unexpanded until the run stage knows the variables.
+
+Choices where bash leaves room:
+- `${VAR-x}` (default only when unset) is accepted too; every other `${...}` form is refused.
+- A `<<<` here-string is accepted as stdin (its word plus a newline, as bash feeds it).
+- `export NAME` without a value changes nothing here and yields no command.
+- `~` and glob characters stay literal (bash leaves a glob that matches nothing as is);
+  unquoted brace expansion (`{a,b}`, `{1..3}`) is refused since it makes several words.
+- Field splitting uses bash's default IFS (space, tab, newline); IFS is never read.
+- Words are read from the real bytes; tree-sitter only finds statements and word bounds.
 """
 
 from __future__ import annotations
@@ -208,9 +217,7 @@ def expand_word(
     return fields.finish()
 
 
-def expand_string(
-    word: Word, env: Mapping[str, str], substitute: Substituter | None = None
-) -> str:
+def expand_string(word: Word, env: Mapping[str, str], substitute: Substituter | None = None) -> str:
     """Expand a word where bash does no field splitting: assignment values and stdin."""
     return "".join(expand_word(word, env, substitute))
 

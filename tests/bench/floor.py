@@ -13,8 +13,9 @@ from tests.bench.generate import FloorRequest
 
 __all__ = ["CURL_HEADERS", "FloorRun", "run_floor"]
 
-CURL_HEADERS = {"User-Agent": "curl/7.88.1", "Accept": "*/*"}
-"""What curl adds to every request, so the floor sends what the runner sends."""
+CURL_HEADERS = (("User-Agent", "curl/7.88.1"), ("Accept", "*/*"))
+"""What curl adds to every request, so the floor sends what the runner sends (and no more:
+requests are built whole and sent with `Client.send`, which adds no client defaults)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,14 +38,16 @@ def run_floor(guides: Sequence[Sequence[FloorRequest]]) -> FloorRun:
     for requests in guides:
         idp = IdP(rate_limit=0)
         values = {"BOOTSTRAP_TOKEN": idp.bootstrap_token}
-        with httpx.Client(transport=idp.transport, headers=CURL_HEADERS) as client:
+        with httpx.Client(transport=idp.transport) as client:
             for request in requests:
-                response = client.request(
+                headers = [*CURL_HEADERS,
+                           *((name, value.substitute(values)) for name, value in request.headers)]
+                response = client.send(httpx.Request(
                     request.method,
                     request.url.substitute(values),
-                    headers=[(name, value.substitute(values)) for name, value in request.headers],
+                    headers=headers,
                     content=None if request.body is None else request.body.substitute(values),
-                )
+                ))
                 statuses.append((request.expected, response.status_code))
                 if request.binds:
                     # Reading back the ids later requests need: the least a client must parse.

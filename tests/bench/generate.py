@@ -84,9 +84,8 @@ class _Examples:
     """The documented example values of one guide: one per real object, all distinct."""
 
     def __init__(self, number: int) -> None:
-        rng = random.Random(number * 7919 + 17)
-        self.uuid = lambda: str(uuid.UUID(int=rng.getrandbits(128), version=4))
-        self.secret = lambda: "sk_live_" + f"{rng.getrandbits(256):064x}"
+        # Seeded per guide: the same tree every run, and distinct examples in every guide.
+        self._rng = random.Random(number * 7919 + 17)
         self.agent = self.uuid()
         self.credential = self.uuid()
         self.first_secret = self.secret()
@@ -97,6 +96,14 @@ class _Examples:
         self.rotated_event = self.uuid()
         self.agent_type = _TYPES[number % len(_TYPES)]
         self.email = f"{self.agent_type}-{number:05d}@acme-corp.com"
+
+    def uuid(self) -> str:
+        """A fresh version-4 UUID."""
+        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
+    def secret(self) -> str:
+        """A fresh client secret: `sk_live_` and 64 lowercase hex digits."""
+        return "sk_live_" + f"{self._rng.getrandbits(256):064x}"
 
 
 def _stamp(minute: int, second: int = 0) -> str:

@@ -13,7 +13,7 @@ import tracemalloc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from runner.plan import plan_guide
 from runner.report.terminal import write_terminal
@@ -23,12 +23,12 @@ from runner.target import EmbeddedTarget
 
 __all__ = [
     "RunnerRun",
+    "Timing",
     "best_of",
     "peak_memory",
     "profile",
     "run_runner",
     "time_cli",
-    "time_import",
 ]
 
 T = TypeVar("T")
@@ -42,24 +42,39 @@ class RunnerRun:
     passed: int
     report_lines: int
     first_problem: str | None
+    plan_s: float
+    """Reading, translating and planning (markdown-it, tree-sitter, curl, documented JSON)."""
+    run_s: float
+    """Running: building requests, sending them, matching, unifying, masking."""
+    report_s: float
 
 
 def run_runner(paths: Sequence[Path], root: Path | None) -> RunnerRun:
     """Plan, run, match and report every guide, in order, as the CLI does with one job."""
     target = EmbeddedTarget(rate_limit=0)
     results: list[GuideResult] = []
+    clock = time.perf_counter
+    plan_s = run_s = 0.0
     for number, path in enumerate(paths):
+        start = clock()
         guide = plan_guide(path, display_path=_shown(path, root), root=root)
+        planned = clock()
         results.append(run_guide(guide, target, number=number))
+        plan_s, run_s = plan_s + planned - start, run_s + clock() - planned
+    start = clock()
     run = RunResult(target=target.name, guides=tuple(results))
     report = io.StringIO()
     write_terminal(run, report, verbose=False, color=False)
+    report_s = clock() - start
     steps = [step for guide in results for step in guide.steps]
     return RunnerRun(
         steps=len(steps),
         passed=sum(step.status == "passed" for step in steps),
         report_lines=report.getvalue().count("\n"),
         first_problem=_first_problem(results, report.getvalue()),
+        plan_s=plan_s,
+        run_s=run_s,
+        report_s=report_s,
     )
 
 
@@ -84,17 +99,27 @@ def _first_problem(results: Sequence[GuideResult], report: str) -> str | None:
     return report.splitlines()[0] if report else "no report"
 
 
-def best_of(repeat: int, action: Callable[[], T]) -> tuple[float, T]:
-    """The fastest of `repeat` runs (the least disturbed by the machine), and its result."""
-    best = float("inf")
-    value: T | None = None
+@dataclass(frozen=True, slots=True)
+class Timing(Generic[T]):
+    """The fastest of some repeats: wall and CPU seconds, and what that repeat returned."""
+
+    wall: float
+    cpu: float
+    value: T
+
+
+def best_of(repeat: int, action: Callable[[], T]) -> Timing[T]:
+    """The fastest of `repeat` runs (the least disturbed by a busy machine)."""
+    best: Timing[T] | None = None
     for _ in range(max(1, repeat)):
         gc.collect()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         value = action()
-        best = min(best, time.perf_counter() - start)
-    assert value is not None
-    return best, value
+        timing = Timing(time.perf_counter() - start, time.process_time() - cpu, value)
+        if best is None or timing.wall < best.wall:
+            best = timing
+    assert best is not None
+    return best
 
 
 def peak_memory(action: Callable[[], object]) -> int:
@@ -127,10 +152,3 @@ def time_cli(repo: Path, args: Sequence[str]) -> tuple[float, int]:
     start = time.perf_counter()
     done = subprocess.run([str(command), *args], cwd=repo, capture_output=True, check=False)
     return time.perf_counter() - start, done.returncode
-
-
-def time_import(repo: Path, module: str) -> float:
-    """Wall time of a fresh interpreter importing `module` (the CLI's fixed cost)."""
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", f"import {module}"], cwd=repo, check=True)
-    return time.perf_counter() - start

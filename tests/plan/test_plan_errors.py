@@ -224,3 +224,16 @@ def test_console_without_prompts_is_shell() -> None:
     text = "```console\ncurl http://localhost:3000/health\n```\n"
     (step,) = plan_text(text, "g.md").steps
     assert (step.name, step.source.line, step.source.column) == ("GET /health", 2, 1)
+
+
+def test_a_documented_url_on_another_host_is_refused_before_running() -> None:
+    text = ("# x\n\n```bash\ncurl https://api.example.com/v1/agents\n```\n\n"
+            "```http\nGET http://localhost:4000/api/v1/agents HTTP/1.1\n```\n")
+    found = errors(text)
+    assert [line for line, _ in found] == [4, 8]
+    assert all("refused" in message and "localhost:3000" in message for _, message in found)
+
+
+def test_a_host_from_a_variable_is_left_to_the_run() -> None:
+    text = "# x\n\n```bash\nexport HOST=localhost:3000\ncurl http://$HOST/api/v1/agents\n```\n"
+    assert errors(text) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,11 @@ ARGV_CASES: list[tuple[str, str, list[list[str]]]] = [
     ("default unset", 'echo ${NOPE:-d} "${NOPE:-a b}"', [["echo", "d", "a b"]]),
     ("default empty", "echo ${E:-d} x${E-d}y", [["echo", "d", "xy"]]),
     ("default set", "echo ${T:-d} ${T-d}", [["echo", "tok", "tok"]]),
-    ("default splits when unquoted", 'echo ${NOPE:-a b} ${NOPE:-"c d"}', [["echo", "a", "b", "c d"]]),
+    (
+        "default splits when unquoted",
+        'echo ${NOPE:-a b} ${NOPE:-"c d"}',
+        [["echo", "a", "b", "c d"]],
+    ),
     ("default reads a variable", "echo ${NOPE:-$A}", [["echo", "a", "b"]]),
     ("lone dollar", 'echo $ a$ "$"', [["echo", "$", "a$", "$"]]),
     ("glob stays literal", "curl http://x/a?b=1 '*'", [["curl", "http://x/a?b=1", "*"]]),
@@ -79,7 +84,9 @@ ARGV_CASES: list[tuple[str, str, list[list[str]]]] = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in ARGV_CASES], ids=[c[0] for c in ARGV_CASES])
+@pytest.mark.parametrize(
+    ("text", "expected"), [c[1:] for c in ARGV_CASES], ids=[c[0] for c in ARGV_CASES]
+)
 def test_argv(text: str, expected: list[list[str]]) -> None:
     script = parse(text)
     got = [expand_argv(i.argv, ENV, no_substitution) for i in invocations(script)]
@@ -120,8 +127,10 @@ def test_columns_count_characters_not_bytes() -> None:
 
 
 def test_assignments_and_exports() -> None:
-    script = parse('A=1\nexport B="x $A" C=\'$z\'\nexport D\nE=')
-    got = [(c.name, c.exported, c.source.line) for c in script.commands if isinstance(c, Assignment)]
+    script = parse("A=1\nexport B=\"x $A\" C='$z'\nexport D\nE=")
+    got = [
+        (c.name, c.exported, c.source.line) for c in script.commands if isinstance(c, Assignment)
+    ]
     assert got == [("A", False, 20), ("B", True, 21), ("C", True, 21), ("E", False, 23)]
     values = {c.name: c.value for c in script.commands if isinstance(c, Assignment)}
     assert expand_string(values["B"], {"A": "1  2"}) == "x 1  2"
@@ -168,7 +177,7 @@ def test_substitution_without_a_runner_is_a_doc_error() -> None:
 
 
 def test_prefix_assignments_use_bash_order() -> None:
-    (curl,) = invocations(parse("X=1 Y=$X curl -H \"x: $X\" u"))
+    (curl,) = invocations(parse('X=1 Y=$X curl -H "x: $X" u'))
     assert [a.name for a in curl.prefix] == ["X", "Y"]
     # The words are expanded before the prefixes take effect: the old X.
     assert expand_argv(curl.argv, {"X": "old"}) == ["curl", "-H", "x: old", "u"]
@@ -203,7 +212,9 @@ def test_unbound_inside_a_default() -> None:
 
 def test_variables_of_an_invocation() -> None:
     (curl,) = invocations(
-        parse('curl -H "Authorization: Bearer $TOKEN" ${BASE:-$URL}/x -d @- <<EOF | jq $F\n$BODY\nEOF')
+        parse(
+            'curl -H "Authorization: Bearer $TOKEN" ${BASE:-$URL}/x -d @- <<EOF | jq $F\n$BODY\nEOF'
+        )
     )
     assert curl.variables() == {"TOKEN", "BASE", "URL", "BODY", "F"}
 
@@ -218,8 +229,12 @@ def heredoc(text: str, env: dict[str, str] | None = None) -> str:
 
 
 HEREDOC_CASES = [
-    ("expanded", 'curl -d @- u <<EOF\n{"a": "$X", "b": "\\$X \\" \\\\ \\n"}\nEOF', '{"a": "x y", "b": "$X \\" \\ \\n"}\n'),
-    ("quoted delimiter", "curl -d @- u <<'EOF'\n{\"a\": \"$X\"}\nEOF", '{"a": "$X"}\n'),
+    (
+        "expanded",
+        'curl -d @- u <<EOF\n{"a": "$X", "b": "\\$X \\" \\\\ \\n"}\nEOF',
+        '{"a": "x y", "b": "$X \\" \\ \\n"}\n',
+    ),
+    ("quoted delimiter", 'curl -d @- u <<\'EOF\'\n{"a": "$X"}\nEOF', '{"a": "$X"}\n'),
     ("double-quoted delimiter", 'curl -d @- u <<"EOF"\n$X\nEOF', "$X\n"),
     ("strip tabs", "curl -d @- u <<-EOF\n\t\t{\n\t  $X\n\t}\n\tEOF", "{\n  x y\n}\n"),
     ("strip tabs quoted", "curl -d @- u <<-'EOF'\n\t$X\n\tEOF", "$X\n"),
@@ -230,7 +245,9 @@ HEREDOC_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in HEREDOC_CASES], ids=[c[0] for c in HEREDOC_CASES])
+@pytest.mark.parametrize(
+    ("text", "expected"), [c[1:] for c in HEREDOC_CASES], ids=[c[0] for c in HEREDOC_CASES]
+)
 def test_heredoc(text: str, expected: str) -> None:
     assert heredoc(text) == expected
 
@@ -246,7 +263,7 @@ def test_heredoc_with_pipe_and_following_command() -> None:
 
 
 def test_heredoc_inside_a_substitution() -> None:
-    (assignment,) = parse("ID=$(curl -d @- u <<EOF | jq -r .id\n{\"n\": \"$N\"}\nEOF\n)").commands
+    (assignment,) = parse('ID=$(curl -d @- u <<EOF | jq -r .id\n{"n": "$N"}\nEOF\n)').commands
     assert isinstance(assignment, Assignment)
     (part,) = assignment.value.parts
     assert isinstance(part, CommandSubstitution)
@@ -303,7 +320,7 @@ ERROR_CASES: list[tuple[str, str, int, str]] = [
     ("positional", "echo $1", 20, "special parameter $1"),
     ("status", "echo $?", 20, "special parameter $?"),
     ("translated", 'echo $"x"', 20, 'locale translation $"..."'),
-    ("brace expansion", "curl -d {\"a\":1,\"b\":2} u", 20, "brace expansion"),
+    ("brace expansion", 'curl -d {"a":1,"b":2} u', 20, "brace expansion"),
     ("sequence expansion", "echo {1..3}", 20, "brace expansion"),
     ("declare", "declare X=1", 20, "`declare`"),
     ("local", "local X", 20, "`local`"),
@@ -321,10 +338,15 @@ ERROR_CASES: list[tuple[str, str, int, str]] = [
     ("trailing backslash tab", "echo\ncurl u \\\t\n  -H x", 21, "backslash followed by spaces"),
     ("trailing backslash at end", "curl u \\  ", 20, "backslash followed by spaces"),
     ("pipe at end", "curl u |", 20, ""),
+    ("arithmetic in heredoc", "cat <<EOF\n$((1 + 2))\nEOF", 21, "arithmetic"),
+    ("nul", "curl u\0", 20, "NUL"),
+    ("non-ascii name", "\nnamé=1", 21, "not a valid shell variable name"),
 ]
 
 
-@pytest.mark.parametrize(("text", "line", "fragment"), [c[1:] for c in ERROR_CASES], ids=[c[0] for c in ERROR_CASES])
+@pytest.mark.parametrize(
+    ("text", "line", "fragment"), [c[1:] for c in ERROR_CASES], ids=[c[0] for c in ERROR_CASES]
+)
 def test_errors(text: str, line: int, fragment: str) -> None:
     with pytest.raises(DocError) as caught:
         parse(text)
@@ -337,7 +359,13 @@ def test_errors(text: str, line: int, fragment: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["echo '\\  \n'", "cat <<'EOF'\na \\  \nEOF", "echo \"a \\  \nb\"", "echo # c \\  ", "echo \\\\  "],
+    [
+        "echo '\\  \n'",
+        "cat <<'EOF'\na \\  \nEOF",
+        'echo "a \\  \nb"',
+        "echo # c \\  ",
+        "echo \\\\  ",
+    ],
 )
 def test_backslash_space_inside_text_is_fine(text: str) -> None:
     parse(text)
@@ -356,7 +384,7 @@ ORACLE_WORDS = [
     "'single $A \\n'",
     '"double $A"',
     "$A $WS",
-    'x$A"y"$WS\'z\'',
+    "x$A\"y\"$WS'z'",
     '"$E" $E "" \'\' a""',
     "$'a\\tb\\n\\x41\\101\\u00e9\\cA\\q\\\\\\''",
     "$'a\\0b'c",
@@ -376,6 +404,7 @@ ORACLE_WORDS = [
     '"$Q" $Q \'"\'"\'"\'"\'',
     "a=b '{\"k\": [1, 2]}'",
     "$'\\'' \"'\" '\"'",
+    "a\u00a0b '\u2003' x\u3000y",
 ]
 
 
@@ -400,3 +429,69 @@ def test_expansion_matches_bash(words: str, bash: str, tmp_path: Path) -> None:
     ours = expand_argv(printf.argv, ORACLE_ENV, no_substitution)[2:]
     expected = done.stdout.decode("utf-8").split("\0")[:-1]
     assert ours == expected
+
+
+def test_substitution_inside_a_heredoc_default() -> None:
+    (curl,) = invocations(parse('curl -d @- u <<EOF\n{"a": "${A:-$(curl v | jq -r .x)}"}\nEOF'))
+    assert curl.stdin is not None
+    assert expand_string(curl.stdin, {}, lambda inner: f"<{inner.text}>\n") == (
+        '{"a": "<curl v | jq -r .x>"}\n'
+    )
+
+
+def test_large_code_points_do_not_crash_the_parser() -> None:
+    # tree-sitter-bash's scanner reads out of bounds (a segfault) on large code points after
+    # `{`, `$` or `-`; run it in a child: a regression fails this test, not the session.
+    child = (
+        "from runner.errors import DocError\n"
+        "from runner.shell import parse_script\n"
+        "from runner.source import Source\n"
+        "for cp in range(0x10000, 0x110000, 257):\n"
+        "    c = chr(cp)\n"
+        "    try:\n"
+        "        parse_script(f'echo {{{c} ${c} [[ -{c} ]]', source=Source('g.md', 1))\n"
+        "    except DocError:\n"
+        "        pass\n"
+    )
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+
+
+ORACLE_VALUES = [  # one shell word each
+    "$A",
+    "\"$'x'\"$'a\\tb'",
+    "\"${NOPE:-'q'}\"${NOPE:-'q'}",
+    "${NOPE:-a  b}$WS",
+    "\"${NOPE:-\"a  b\"}\"",
+    "{a,b}",
+    '"$U"\'$U\'$U',
+    "",
+    "~x*",
+]
+
+
+def run_bash(script: str, bash: str, cwd: Path) -> list[str]:
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C.UTF-8", **ORACLE_ENV}
+    done = subprocess.run(
+        [bash, "--noprofile", "--norc", "-c", script],
+        env=env, cwd=cwd, capture_output=True, check=True,
+    )  # fmt: skip
+    return done.stdout.decode("utf-8").split("\0")[:-1]
+
+
+@pytest.mark.parametrize("value", ORACLE_VALUES)
+def test_assignment_value_matches_bash(value: str, bash: str, tmp_path: Path) -> None:
+    (assignment,) = parse(f"V={value}").commands
+    assert isinstance(assignment, Assignment)
+    expected = run_bash(f"V={value}\nprintf '%s\\0' \"$V\"", bash, tmp_path)
+    assert [expand_string(assignment.value, ORACLE_ENV, no_substitution)] == expected
+
+
+@pytest.mark.parametrize("value", ORACLE_VALUES[:5])
+def test_here_string_and_heredoc_match_bash(value: str, bash: str, tmp_path: Path) -> None:
+    script = f"cat <<< {value}; printf '\\0'; cat <<EOF\n{value} \\$A \"$T\"\nEOF\nprintf '\\0'"
+    first, second = invocations(parse(script))[0::2]
+    assert first.stdin is not None
+    assert second.stdin is not None
+    ours = [expand_string(c.stdin, ORACLE_ENV, no_substitution) for c in (first, second)]
+    assert ours == run_bash(script, bash, tmp_path)

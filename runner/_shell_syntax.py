@@ -1,0 +1,162 @@
+"""tree-sitter-bash itself: the parser, its syntax errors, and the checks it cannot make."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import tree_sitter_bash
+from tree_sitter import Language, Node, Parser, Tree
+
+from runner.errors import DocError
+from runner.source import Source
+
+__all__ = [
+    "CONSTRUCTS",
+    "check_trailing_backslashes",
+    "heredoc_tail",
+    "operator_message",
+    "parse_tree",
+    "redirect_message",
+    "syntax_error",
+]
+
+Locator = Callable[[int], Source]
+
+_LANGUAGE = Language(tree_sitter_bash.language())
+_LOCAL = threading.local()  # a Parser is not thread-safe; one per thread, built once
+_ASCII_SHADOW = bytes(range(128)) + b"x" * 128
+
+CONSTRUCTS = {
+    "subshell": "a subshell `( ... )`",
+    "compound_statement": "a command group `{ ...; }`",
+    "for_statement": "a `for` loop",
+    "c_style_for_statement": "a `for` loop",
+    "while_statement": "a `while`/`until` loop",
+    "if_statement": "an `if` statement",
+    "case_statement": "a `case` statement",
+    "function_definition": "a function definition",
+    "negated_command": "negation `!`",
+    "test_command": "a test `[ ... ]`",
+    "process_substitution": "process substitution `<(...)`",
+    "arithmetic_expansion": "arithmetic expansion `$((...))`",
+    "translated_string": 'locale translation `$"..."`',
+    "brace_expression": "brace expansion `{a..b}`",
+    "array": "an array `(...)`",
+    "subscript": "an array subscript `[...]`",
+    "file_redirect": "redirection",
+    "heredoc_redirect": "a heredoc here",
+    "herestring_redirect": "a here-string here",
+}
+# Where a trailing `\ ` is text, not a broken continuation.
+_TEXT_NODES = frozenset(
+    {"raw_string", "ansi_c_string", "string", "heredoc_body", "heredoc_content", "comment"}
+)
+
+
+def parse_tree(data: bytes) -> Tree:
+    """The syntax tree of a script's bytes.
+
+    tree-sitter-bash's scanner calls C `isalpha` on whole code points, which reads out of
+    bounds (a segfault) on large ones. Bash treats every non-ASCII byte as an ordinary word
+    character, so the tree is built from a same-length ASCII shadow of the bytes; the words
+    themselves are read from the real bytes.
+    """
+    return _parser().parse(data.translate(_ASCII_SHADOW))
+
+
+def _parser() -> Parser:
+    parser: Parser | None = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = Parser(_LANGUAGE)
+        _LOCAL.parser = parser
+    return parser
+
+
+def check_trailing_backslashes(
+    root: Node, data: bytes, line_starts: list[int], locate: Locator
+) -> None:
+    """Refuse `\\` + spaces at a line end outside text: bash would end the command there."""
+    for row, start in enumerate(line_starts):
+        end = line_starts[row + 1] - 1 if row + 1 < len(line_starts) else len(data)
+        stripped = data[start:end].rstrip(b" \t\r")
+        if not stripped.endswith(b"\\") or start + len(stripped) == end:
+            continue
+        backslashes = len(stripped) - len(stripped.rstrip(b"\\"))
+        if backslashes % 2 == 0:
+            continue  # `\\` is an escaped backslash, not a continuation
+        offset = start + len(stripped) - 1
+        node: Node | None = root.descendant_for_byte_range(offset, offset + 1)
+        while node is not None and node.type not in _TEXT_NODES:
+            node = node.parent
+        if node is None:
+            raise DocError(
+                "backslash followed by spaces: bash ends the command here, "
+                "remove the trailing spaces",
+                locate(offset),
+            )
+
+
+def syntax_error(root: Node, data: bytes, locate: Locator) -> DocError:
+    """A DocError at the first ERROR or MISSING node of the tree."""
+
+    def error(node: Node, message: str) -> DocError:
+        return DocError(message, locate(node.start_byte))
+
+    def text(node: Node) -> str:
+        shown = data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+        shown = shown.split("\n", 1)[0]
+        return shown if len(shown) <= 40 else shown[:37] + "..."
+
+    node = root
+    while True:
+        if node.is_missing:
+            return error(node, f"shell syntax error: expected `{node.type}`")
+        if node.type == "ERROR":
+            break
+        broken = [c for c in node.children if c.has_error or c.is_missing]
+        if not broken:
+            break
+        node = broken[0]
+    snippet = text(node).strip()
+    leaf = node
+    while leaf.child_count:
+        leaf = leaf.children[0]
+    first = text(leaf)
+    if first.startswith(("'", "$'")):
+        return error(leaf, "unterminated single quote: expected a closing `'`")
+    if first.startswith('"'):
+        return error(leaf, 'unterminated double quote: expected a closing `"`')
+    if first in ("<<", "<<-") or any(c.type in ("<<", "<<-") for c in node.children):
+        return error(leaf, "heredoc is not closed: expected its delimiter line")
+    return error(node, f"shell syntax error near `{snippet or first}`")
+
+
+def heredoc_tail(redirect: Node) -> list[Node]:
+    """What tree-sitter nests inside a heredoc redirect but follows it (`<<EOF | jq .`)."""
+    tail: list[Node] = []
+    started = False
+    for child in redirect.children:
+        if child.type == "heredoc_start":
+            started = True
+        elif child.type in ("heredoc_body", "heredoc_end"):
+            break
+        elif started:
+            tail.append(child)
+    return tail
+
+
+def operator_message(operator: str) -> str:
+    """Why `operator` between commands is refused."""
+    if operator == "&":
+        return "running in the background with `&` is not supported"
+    if operator == "|&":
+        return "`|&` is not supported, use `|` (only standard output is read)"
+    return f"`{operator}` is not supported (only `;` and `&&` join commands)"
+
+
+def redirect_message(redirect: str) -> str:
+    """Why a redirection is refused."""
+    return (
+        f"redirection `{redirect}` is not supported (only a heredoc or here-string feeding `-d @-`)"
+    )
