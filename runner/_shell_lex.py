@@ -224,6 +224,8 @@ class WordLexer:
             if nxt == 0x0A:
                 return i + 2
             special = b"$`\\" if heredoc else b'$`"\\'
+            if default:
+                special += b"}"  # `"${A:-a\}b}"`: the brace is escaped, not the end
             if nxt != -1 and nxt in special:
                 builder.text(data[i + 1 : i + 2])
                 return i + 2
@@ -345,6 +347,8 @@ class WordLexer:
     def _default_in_quotes(self, builder: _Builder, k: int, end: int, mode: Mode) -> int:
         """One unit of a default inside double quotes, where `'` is plain and `"` nests."""
         data = self.data
+        if data.startswith(b"$'", k):
+            return self._ansi_c(builder, k, end)  # bash still decodes `$'...'` here
         if data[k] == 0x22:
             builder.text(b"")
             j = k + 1
@@ -395,7 +399,7 @@ class WordLexer:
                 else:
                     out += chr(value).encode("utf-8")
             elif escape == 0x63 and j < end and data[j] != 0x27:  # \cX
-                out.append(data[j] & 0x1F)
+                out.append(0x7F if data[j] == 0x3F else data[j] & 0x1F)
                 j += 1
             else:
                 out += data[j - 2 : j]

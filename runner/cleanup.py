@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from runner.result import Cleanup
-from runner.target import DOCUMENTED_BASE_URL, Session
+from runner.target import Session
 
 __all__ = ["AgentLedger"]
 
@@ -47,7 +47,7 @@ class AgentLedger:
             if not token:
                 outcomes.append(Cleanup(agent_id, "failed", "no bootstrap token to clean up with"))
                 continue
-            url = session.rewrite(httpx.URL(f"{DOCUMENTED_BASE_URL}/agents/{agent_id}"))
+            url = session.rewrite(httpx.URL(f"{session.documented_base_url}/agents/{agent_id}"))
             try:
                 response = client.delete(url, headers={"Authorization": f"Bearer {token}"},
                                          timeout=session.timeout)
@@ -71,7 +71,7 @@ class AgentLedger:
         """
         page = 1
         while page <= 50:
-            url = session.rewrite(httpx.URL(f"{DOCUMENTED_BASE_URL}/agents",
+            url = session.rewrite(httpx.URL(f"{session.documented_base_url}/agents",
                                             params={"page": page, "limit": 100}))
             try:
                 response = client.get(url, headers={"Authorization": f"Bearer {token}"},

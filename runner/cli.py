@@ -129,6 +129,7 @@ def _run(
         unique_fields=frozenset(config.unique_fields),
         keep=keep,
         read_only=read_only,
+        documented_origin=config.documented_origin.rstrip("/"),
     )
     chosen = make_target(target or (None if config.target == "embedded" else config.target),
                          options=options)

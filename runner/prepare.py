@@ -16,7 +16,7 @@ from runner.match import ExampleBook
 from runner.secrets import SecretSet
 from runner.shell import Invocation, expand_argv, expand_word
 from runner.step import HttpRequest, Step
-from runner.target import DOCUMENTED_ORIGIN, Session
+from runner.target import Session
 from runner.templating import fill_template
 
 __all__ = ["Outbound", "RequestBuilder", "is_secret_name"]
@@ -79,7 +79,7 @@ class RequestBuilder:
 
         target = fill(spec.target)
         if target.startswith("/"):
-            target = DOCUMENTED_ORIGIN + target
+            target = self._session.documented_origin + target
         try:
             url = httpx.URL(target)
         except httpx.InvalidURL as exc:

@@ -17,7 +17,6 @@ from runner.isolation import Isolation
 from runner.retry import RetryPolicy
 
 __all__ = [
-    "DOCUMENTED_BASE_URL",
     "DOCUMENTED_ORIGIN",
     "EmbeddedTarget",
     "Session",
@@ -28,7 +27,6 @@ __all__ = [
 ]
 
 DOCUMENTED_ORIGIN = "http://localhost:3000"
-DOCUMENTED_BASE_URL = f"{DOCUMENTED_ORIGIN}/api/v1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,17 +48,23 @@ class Session:
     read_only: bool = False
     """Send nothing that changes state (token issuance and introspection excepted)."""
     timeout: float = 30.0
+    documented_origin: str = DOCUMENTED_ORIGIN
+    """The origin the guides are written against; only it is moved to the target."""
+
+    @property
+    def documented_base_url(self) -> str:
+        """The documented origin's API root (what `$BASE_URL` stands for)."""
+        return f"{self.documented_origin}/api/v1"
 
     def rewrite(self, url: httpx.URL) -> httpx.URL:
         """Move a documented URL onto the target, refusing every other origin."""
-        port = url.port or (443 if url.scheme == "https" else 80)
-        if url.scheme != "http" or url.host != "localhost" or port != 3000:
+        if _origin_of(url) != _origin_of(httpx.URL(self.documented_origin)):
             shown = f"{url.scheme}://{url.host}" + (f":{url.port}" if url.port else "")
             raise DocError(
                 f"request to {shown} refused: guides may only call the documented origin "
-                f"{DOCUMENTED_ORIGIN}, which is rewritten to the target"
+                f"{self.documented_origin}, which is rewritten to the target"
             )
-        if self.origin == DOCUMENTED_ORIGIN:
+        if self.origin == self.documented_origin:
             return url
         # The target may sit under a path (`https://staging.example/idp`): keep the raw
         # path and query bytes exactly as curl would have sent them.
@@ -77,6 +81,11 @@ class TargetOptions:
     unique_fields: frozenset[str] = frozenset({"email"})
     keep: bool = False
     read_only: bool = False
+    documented_origin: str = DOCUMENTED_ORIGIN
+
+
+def _origin_of(url: httpx.URL) -> tuple[str, str, int]:
+    return url.scheme, url.host, url.port or (443 if url.scheme == "https" else 80)
 
 
 class Target:
@@ -103,10 +112,14 @@ class EmbeddedTarget(Target):
         from fixtures.idp import IdP
 
         idp = IdP(rate_limit=self._rate_limit)
+        documented = self._options.documented_origin
+        # The in-process IdP answers whatever host is asked: the documented origin stays.
         return Session(
             transport=idp.transport,
-            origin=DOCUMENTED_ORIGIN,
-            variables={"BOOTSTRAP_TOKEN": idp.bootstrap_token, "BASE_URL": DOCUMENTED_BASE_URL},
+            origin=documented,
+            documented_origin=documented,
+            variables={"BOOTSTRAP_TOKEN": idp.bootstrap_token,
+                       "BASE_URL": f"{documented}/api/v1"},
             secrets=(idp.bootstrap_token,),
             read_only=self._options.read_only,
             timeout=self._options.timeout,
@@ -128,15 +141,16 @@ class UrlTarget(Target):
         self._options = options or TargetOptions()
 
     def open(self, number: int = 0) -> Session:
-        variables = {"BASE_URL": DOCUMENTED_BASE_URL}
+        options = self._options
+        variables = {"BASE_URL": f"{options.documented_origin}/api/v1"}
         secrets: tuple[str, ...] = ()
         if self._bootstrap_token:
             variables["BOOTSTRAP_TOKEN"] = self._bootstrap_token
             secrets = (self._bootstrap_token,)
-        options = self._options
         return Session(
             transport=httpx.HTTPTransport(retries=0),
             origin=self._origin,
+            documented_origin=options.documented_origin,
             variables=variables,
             secrets=secrets,
             retry=options.retry,
