@@ -10,8 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 # The front end (read, translate, plan) knows nothing of execution or output.
-FRONT_END = {"read", "shell", "bash", "curl", "http_block", "plan", "discover", "step",
-             "docjson", "source", "errors", "templating", "jq", "status", "directive", "plan"}
+FRONT_END = {"read", "shell", "curl", "http_block", "plan", "discover", "step",
+             "docjson", "source", "errors", "templating", "jq", "status", "directive"}
 FORBIDDEN_IN_FRONT_END = {"runner.run", "runner.target", "runner.match", "runner.report",
                           "runner.cli", "runner.pytest_plugin", "fixtures", "pytest", "rich",
                           "click"}
