@@ -128,6 +128,7 @@ class GuideFailure(Exception):
 
 def _describe(result: StepResult) -> str:
     """Tavern's order: the documented request, what was really sent, then the problems."""
+    from runner.report.body_diff import body_diff_text
     from runner.report.render import render_problem
 
     step = result.step
@@ -143,4 +144,5 @@ def _describe(result: StepResult) -> str:
         lines.append(f"received: {ex.status}")
     lines.append("problems:")
     lines += ["  " + render_problem(p).replace("\n", "\n  ") for p in result.problems]
+    lines += ["  " + line for line in body_diff_text(result).splitlines()]
     return "\n".join(lines)

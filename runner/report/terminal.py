@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn
 from rich.progress import Progress as RichProgress
 from rich.text import Text
 
+from runner.report.body_diff import body_diff
 from runner.report.render import (
     Segment,
     expected_label,
@@ -88,6 +89,10 @@ def _step(out: list[Segment], step: StepResult, *, verbose: bool) -> None:
         if problem.severity == "note":
             styled = [(text, f"{style} dim".strip()) for text, style in styled]
         out += _indent(styled, "    ")
+        out.append(("\n", ""))
+    diff = body_diff(step) if step.status == "failed" else []
+    if diff:
+        out += _indent(diff, "    ")
         out.append(("\n", ""))
     if verbose:
         for retry in step.retries:

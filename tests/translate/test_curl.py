@@ -21,7 +21,7 @@ from tests.translate.echo import EchoServer, Received, comparable, run_real_curl
 
 ORIGIN = "localhost:3000"
 CURL = shutil.which("curl")
-pytestmark = pytest.mark.skipif(CURL is None, reason="the real curl is the oracle")
+# No skip when curl is missing: test_curl_corpus fails loudly instead (the oracle must be here).
 
 ENV = {"TOKEN": "tok-123", "ENDPOINT": "agents", "FLAGS": "-s -d x"}
 
