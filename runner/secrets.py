@@ -102,7 +102,9 @@ class SecretSet:
     def __init__(self, values: Iterable[str | Secret] = ()) -> None:
         self._values: set[str] = set()
         self._forms: set[str] = set()
-        self._pattern: re.Pattern[str] | None = None
+        # One small pattern per registered secret, longest forms first: compiling one big
+        # alternation anew after every step cost more than the whole run of a guide.
+        self._groups: list[tuple[int, re.Pattern[str]]] = []
         for value in values:
             self.add(value)
 
@@ -119,6 +121,7 @@ class SecretSet:
         twin = SecretSet()
         twin._values = set(self._values)
         twin._forms = set(self._forms)
+        twin._groups = list(self._groups)
         return twin
 
     def add(self, value: str | Secret) -> None:
@@ -127,9 +130,7 @@ class SecretSet:
         if len(raw) < MIN_SECRET_LENGTH or raw in self._values:
             return
         self._values.add(raw)
-        self._forms.update(_encodings(raw))
-        self._forms.update(_encodings_of_each(_base64_forms(raw)))
-        self._pattern = None
+        self._register(_encodings(raw) | _encodings_of_each(_base64_forms(raw)))
 
     def add_basic(self, user: str, password: str) -> None:
         """Register Basic credentials: the id, the secret and `user:password` in base64."""
@@ -140,9 +141,8 @@ class SecretSet:
             if len(pair) <= len(":"):
                 continue
             self._values.add(pair)
-            self._forms.update(_encodings(pair) if len(pair) >= MIN_SECRET_LENGTH else ())
-            self._forms.update(_encodings_of_each(_base64_forms(pair)))
-        self._pattern = None
+            forms = _encodings(pair) if len(pair) >= MIN_SECRET_LENGTH else set()
+            self._register(forms | _encodings_of_each(_base64_forms(pair)))
 
     def collect_from_json(self, obj: object) -> None:
         """Register the string values of keys named like secrets, at any depth."""
@@ -192,8 +192,8 @@ class SecretSet:
 
     def mask(self, text: str) -> str:
         """Replace every registered secret, in any encoding, and every JWT by `***`."""
-        if self._forms:
-            text = self._compiled().sub(MASK, text)
+        for _, pattern in self._groups:
+            text = pattern.sub(MASK, text)
         return mask_jwts(text)
 
     def _collect_authorization(self, value: str) -> None:
@@ -212,12 +212,16 @@ class SecretSet:
             if sep:
                 self.add_basic(user, password)
 
-    def _compiled(self) -> re.Pattern[str]:
-        if self._pattern is None:
-            # Longest first, so a secret's base64 or URL form is masked whole, not in pieces.
-            forms = sorted(self._forms, key=lambda form: (-len(form), form))
-            self._pattern = re.compile("|".join(re.escape(form) for form in forms))
-        return self._pattern
+    def _register(self, forms: set[str]) -> None:
+        new = forms - self._forms
+        if not new:
+            return
+        self._forms |= new
+        # Longest first, so a secret's base64 or URL form is masked whole, not in pieces.
+        ordered = sorted(new, key=lambda form: (-len(form), form))
+        pattern = re.compile("|".join(re.escape(form) for form in ordered))
+        self._groups.append((len(ordered[0]), pattern))
+        self._groups.sort(key=lambda group: -group[0])
 
 
 def mask_headers(
