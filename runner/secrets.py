@@ -102,9 +102,9 @@ class SecretSet:
     def __init__(self, values: Iterable[str | Secret] = ()) -> None:
         self._values: set[str] = set()
         self._forms: set[str] = set()
-        # One small pattern per registered secret, longest forms first: compiling one big
-        # alternation anew after every step cost more than the whole run of a guide.
-        self._groups: list[tuple[int, re.Pattern[str]]] = []
+        # Every form, longest first, replaced as plain text: compiling a regex of escaped
+        # secrets after every step cost more than the whole run of a guide.
+        self._ordered: list[str] = []
         for value in values:
             self.add(value)
 
@@ -121,7 +121,7 @@ class SecretSet:
         twin = SecretSet()
         twin._values = set(self._values)
         twin._forms = set(self._forms)
-        twin._groups = list(self._groups)
+        twin._ordered = list(self._ordered)
         return twin
 
     def add(self, value: str | Secret) -> None:
@@ -192,8 +192,9 @@ class SecretSet:
 
     def mask(self, text: str) -> str:
         """Replace every registered secret, in any encoding, and every JWT by `***`."""
-        for _, pattern in self._groups:
-            text = pattern.sub(MASK, text)
+        for form in self._ordered:
+            if form in text:
+                text = text.replace(form, MASK)
         return mask_jwts(text)
 
     def _collect_authorization(self, value: str) -> None:
@@ -218,10 +219,7 @@ class SecretSet:
             return
         self._forms |= new
         # Longest first, so a secret's base64 or URL form is masked whole, not in pieces.
-        ordered = sorted(new, key=lambda form: (-len(form), form))
-        pattern = re.compile("|".join(re.escape(form) for form in ordered))
-        self._groups.append((len(ordered[0]), pattern))
-        self._groups.sort(key=lambda group: -group[0])
+        self._ordered = sorted(self._forms, key=lambda form: (-len(form), form))
 
 
 def mask_headers(
