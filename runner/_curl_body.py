@@ -34,7 +34,8 @@ _MIME_TYPES = {
 class FileReader:
     """Reads the files a command names, only below the guide's folder (`-` is stdin)."""
 
-    root: Path
+    root: Path | None
+    """The guide's folder; None: the working directory (looked up only when a file is read)."""
     stdin: bytes | None
     source: Source | None
 
@@ -42,8 +43,11 @@ class FileReader:
         """The bytes of `name` (relative to the root), or DocError naming the flag."""
         if name == "-":
             if self.stdin is None:
+                shown = f"{flag} -" if flag == "-T" else f"{flag} @-"
                 raise DocError(
-                    f"curl: {flag} reads standard input, but nothing feeds it", self.source
+                    f"curl: {shown} reads standard input, but nothing feeds it "
+                    "(expected a heredoc, `<<EOF`)",
+                    self.source,
                 )
             return self.stdin
         if not name or "\x00" in name:
@@ -55,7 +59,7 @@ class FileReader:
                 "expected a path below it",
                 self.source,
             )
-        root = self.root.resolve()
+        root = (self.root if self.root is not None else Path.cwd()).resolve()
         path = (root / pure).resolve()
         if path != root and root not in path.parents:
             raise DocError(f"curl: {flag} file {name!r} leaves the guide's folder", self.source)
@@ -82,6 +86,8 @@ def _urlencode(arg: str, files: FileReader, flag: str) -> bytes:
     else:
         name, kind, rest = arg[:separator], arg[separator], arg[separator + 1 :]
     content = files.read(rest, flag) if kind == "@" else _bytes(rest)
+    if kind == "@" and not content:
+        return b""  # curl reads no data from an empty file and drops the name as well
     encoded = curl_escape(content).replace("%20", "+")
     return _bytes(f"{name}={encoded}" if name else encoded)
 

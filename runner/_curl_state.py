@@ -135,14 +135,16 @@ def custom_headers(
                 continue  # curl ignores a header with neither ':' nor a final ';'
             name, value = line[:-1], ""
         else:
-            value = value.strip(" \t")
+            # Leading blanks are no part of the value; trailing ones are (curl sends them).
+            value = value.lstrip(" \t")
             if not value:
                 named.add(name.lower())
                 continue  # `X:` removes curl's own X and sends nothing
         if not TOKEN.match(name):
             raise DocError(f"curl: -H {line!r}: {name!r} is not a valid header name", source)
         named.add(name.lower())
-        sent.append((name, value))
+        # curl writes a custom Host line itself, always spelled `Host:`.
+        sent.append(("Host" if name.lower() == "host" else name, value))
     return sent, named
 
 
@@ -161,6 +163,12 @@ def default_headers(
         raise DocError("curl: removing the Host header (-H 'Host:') is not supported", source)
     headers += host[:1]
     authorization: str | None = None
+    if state.bearer == "" and "authorization" not in named:
+        raise DocError(
+            "curl: --oauth2-bearer '' sends 'Authorization: Bearer ' with a trailing blank, "
+            "which no HTTP/1.1 client library will send; expected a token",
+            source,
+        )
     if state.bearer is not None:
         authorization = f"Bearer {state.bearer}"
         secrets += [state.bearer, authorization]

@@ -10,7 +10,8 @@ from runner.source import Source
 
 __all__ = ["CurlUrl", "parse_url"]
 
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+# curl takes `word:/` as a scheme (one to three slashes; `localhost:3000` is a host).
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(/*)")
 # curl guesses these protocols from a scheme-less host's first label.
 _GUESSED = ("ftp.", "dict.", "ldap.", "imap.", "smtp.", "pop3.")
 _HEX = re.compile(r"%[0-9A-Fa-f]{2}")
@@ -42,8 +43,15 @@ class CurlUrl:
         _check_chars(extra, source)
         _check_ascii(extra, source)
         if self.query:
-            return CurlUrl(self.scheme, self.authority, self.path, f"{self.query}&{extra}")
-        return CurlUrl(self.scheme, self.authority, self.path, extra)
+            # urlapi adds `&` only when the query does not end in one already.
+            glue = "" if self.query.endswith("&") else "&"
+            query: str | None = f"{self.query}{glue}{extra}"
+        else:
+            query = extra or None  # an empty query set to nothing leaves no `?`
+        if query is not None:
+            # curl hands the rebuilt URL back to itself: a `#` now starts a fragment.
+            query = query.split("#", 1)[0]
+        return CurlUrl(self.scheme, self.authority, self.path, query)
 
     def with_file_name(self, name: str) -> CurlUrl:
         """-T's rule: a URL ending in `/` (or with no path) gets the file's name appended."""
@@ -93,6 +101,8 @@ def _remove_dots(path: str) -> str:
 
 def _encode_high(text: str) -> str:
     # curl percent-encodes non-ASCII bytes of the path, lowercase hex.
+    if text.isascii():
+        return text
     return "".join(
         c if ord(c) < 0x80 else "".join(f"%{b:02x}" for b in c.encode("utf-8", "surrogateescape"))
         for c in text
@@ -103,9 +113,11 @@ def parse_url(raw: str, source: Source | None) -> CurlUrl:
     """The URL curl 7.88 requests for `raw`, or DocError where curl refuses or we do."""
     _check_chars(raw, source)
     match = _SCHEME.match(raw)
-    if match:
+    if match and match.group(2):
         scheme = match.group(1).lower()
         rest = raw[match.end() :]
+        if len(match.group(2)) > 3:
+            raise DocError(f"curl: URL {raw!r} has too many slashes after {scheme}:", source)
     else:
         if raw.lower().startswith(_GUESSED):
             raise DocError(f"curl: {raw!r} would be a non-HTTP URL; expected http(s)://", source)
@@ -119,7 +131,7 @@ def parse_url(raw: str, source: Source | None) -> CurlUrl:
         raise DocError(
             f"curl: credentials in the URL {raw!r} are not supported; use -u instead", source
         )
-    if not authority:
+    if not authority or authority.startswith(":"):
         raise DocError(f"curl: no host in URL {raw!r}", source)
     if any(c in raw for c in "{}") or any(c in tail.replace("[]", "") for c in "[]"):
         # curl expands {a,b} and [1-3] into several transfers (an empty [] stays).

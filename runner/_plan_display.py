@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,7 +93,7 @@ def curl_display(command: Invocation, cwd: Path | None) -> Display:
         # A refusal caused by a placeholder says nothing about the guide.
         if any(sentinel in error.message for sentinel in back):
             return _fallback(command)
-        raise
+        raise _at_word(error, command) from None
     _check_origin(request.url, command.source, allowed=back)
     url = restore(request.url)
     return Display(
@@ -101,6 +102,26 @@ def curl_display(command: Invocation, cwd: Path | None) -> Display:
         url=url,
         prints_response=not request.head and request.output_file in (None, "-"),
     )
+
+
+def _at_word(error: DocError, command: Invocation) -> DocError:
+    """The error moved to the line of the word it names (`--frobnicate` on a continuation line).
+
+    curl's refusals name the option or value they refuse; a command spread over several
+    lines should point at the line where that word is written, not where `curl` starts.
+    """
+    if error.source is None or error.source != command.source:
+        return error
+    named = [
+        word for word in command.argv[1:]
+        if word.literal and len(word.literal) > 1
+        and re.search(r"(?<![\w-])" + re.escape(word.literal.lstrip("@")) + r"(?![\w-])",
+                      error.message)
+    ]
+    # Words on several lines (`-d` and `-F` both refused): no one line is to blame.
+    if len({word.source.line for word in named}) != 1:
+        return error
+    return DocError(error.message, named[0].source)
 
 
 def _shown(word: Word) -> str:
@@ -155,12 +176,17 @@ def http_display(request: HttpRequest) -> Display:
         name, tail = rest.split("}}", 1)
         target = head + "${" + name.strip() + "}" + tail
     target = target.replace("${BASE_URL}", DOCUMENTED_BASE).replace("$BASE_URL", DOCUMENTED_BASE)
+    where = request.source
     if target.startswith("/"):
-        host = next((v for k, v in request.headers if k.lower() == "host"), None)
+        index, host = next(((i, v) for i, (k, v) in enumerate(request.headers)
+                            if k.lower() == "host"), (0, None))
         url = (f"http://{host}" if host else _DOCUMENTED_ORIGIN) + target
+        if host:
+            # Headers follow the request line one per line: point at the Host header itself.
+            where = request.source.at(request.source.line + 1 + index)
     else:
         url = target
-    _check_origin(url, request.source, allowed={})
+    _check_origin(url, where, allowed={})
     return Display(name=step_name(request.method, url), method=request.method, url=url)
 
 

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import re
+import time
+from dataclasses import replace
 from typing import Any
 
 import httpx
 
+from runner.errors import TargetError
+from runner.isolation import RUN_TAG, new_run_id
 from runner.result import Cleanup
+from runner.retry import RetryPolicy
+from runner.sender import Delivery, Sender
 from runner.target import Session
 
-__all__ = ["AgentLedger"]
+__all__ = ["AgentLedger", "unused_run_id"]
 
 _AGENTS = re.compile(r"/agents/?$")
 _AGENT = re.compile(r"/agents/([0-9a-fA-F-]{36})/?$")
+_PAGE = 100
+# Enough pages for the free tier's 100 live agents many times over; a bound, not a hope.
+_MAX_PAGES = 50
+# Statuses that still count as "left behind" (suspended agents hold a seat too).
+_LIVE = ("active", "suspended")
 
 
 class AgentLedger:
@@ -38,51 +49,152 @@ class AgentLedger:
         return [agent for agent in self._created if agent not in self._gone]
 
     def decommission(self, client: httpx.Client, session: Session) -> tuple[Cleanup, ...]:
-        """DELETE each leftover with the bootstrap token; a failure is reported, never raised."""
-        token = session.variables.get("BOOTSTRAP_TOKEN")
-        if token and session.isolation is not None:
-            self._sweep(client, session, token, f"+{session.isolation.tag}@")
-        outcomes = []
-        for agent_id in self.leftovers():
-            if not token:
-                outcomes.append(Cleanup(agent_id, "failed", "no bootstrap token to clean up with"))
-                continue
-            url = session.rewrite(httpx.URL(f"{session.documented_base_url}/agents/{agent_id}"))
-            try:
-                response = client.delete(url, headers={"Authorization": f"Bearer {token}"},
-                                         timeout=session.timeout)
-            except httpx.HTTPError as exc:
-                outcomes.append(Cleanup(agent_id, "failed", type(exc).__name__))
-                continue
-            # 409: it was already decommissioned (by the guide through another route).
-            if response.status_code in (204, 200, 409):
-                self._gone.add(agent_id)
-                outcomes.append(Cleanup(agent_id, "decommissioned"))
-            else:
-                outcomes.append(Cleanup(agent_id, "failed", f"DELETE answered "
-                                                             f"{response.status_code}"))
-        return tuple(outcomes)
+        """DELETE each leftover with the bootstrap token; a failure is reported, never raised.
 
-    def _sweep(self, client: httpx.Client, session: Session, token: str, tag: str) -> None:
-        """Find agents registered with this guide's tag whose answer never arrived.
+        Cleanup requests are retried like safe ones: a second DELETE of an agent changes
+        nothing (it answers 409), and a lost answer must not leave an agent behind.
+        """
+        token = session.variables.get("BOOTSTRAP_TOKEN")
+        sender = _Budgeted(client, session.retry.for_cleanup())
+        outcomes: list[Cleanup] = []
+        if token and session.isolation is not None:
+            swept = self._sweep(sender, session, token, f"+{session.isolation.tag}@")
+            if swept is not None:
+                outcomes.append(swept)
+        if not token:
+            missing = "no bootstrap token to clean up with"
+            return (*outcomes, *(Cleanup(agent, "failed", missing) for agent in self.leftovers()))
+        done = {agent_id: self._delete(sender, session, token, agent_id)
+                for agent_id in self.leftovers()}
+        # A second pass for the ones that failed: a burst of refusals has often passed by now.
+        for agent_id, outcome in done.items():
+            if outcome.outcome == "failed":
+                done[agent_id] = self._delete(sender, session, token, agent_id)
+        return (*outcomes, *done.values())
+
+    def _delete(self, sender: _Budgeted, session: Session, token: str, agent_id: str) -> Cleanup:
+        url = session.rewrite(httpx.URL(f"{session.documented_base_url}/agents/{agent_id}"))
+        request = httpx.Request("DELETE", url, headers={"Authorization": f"Bearer {token}"})
+        try:
+            response = sender.send(request, timeout=httpx.Timeout(session.timeout),
+                                   idempotent=True).response
+        except TargetError as exc:
+            # The message names the URL and the cause, never the token.
+            return Cleanup(agent_id, "failed", exc.message)
+        # 409: it was already decommissioned (by the guide, or by a DELETE whose answer was
+        # lost); 404: it is not there at all, so it is not left behind either.
+        if response.status_code in (200, 204, 404, 409):
+            self._gone.add(agent_id)
+            return Cleanup(agent_id, "decommissioned")
+        return Cleanup(agent_id, "failed", f"DELETE answered {response.status_code}")
+
+    def _sweep(self, sender: _Budgeted, session: Session, token: str, tag: str) -> Cleanup | None:
+        """Find live agents registered with this guide's tag whose answer never arrived.
 
         A registration whose response was lost (dropped connection, timeout) still created
-        an agent; only its tagged email can tell us which one.
+        an agent; only its tagged email can tell us which one. None when the sweep worked.
         """
-        page = 1
-        while page <= 50:
-            url = session.rewrite(httpx.URL(f"{session.documented_base_url}/agents",
-                                            params={"page": page, "limit": 100}))
-            try:
-                response = client.get(url, headers={"Authorization": f"Bearer {token}"},
-                                      timeout=session.timeout)
-                data = response.json().get("data", []) if response.status_code == 200 else []
-            except (httpx.HTTPError, ValueError, AttributeError):
-                return
-            for agent in data:
-                if (isinstance(agent, dict) and tag in str(agent.get("email", ""))
-                        and agent.get("status") != "decommissioned"):
-                    self._created.setdefault(str(agent.get("agentId")), None)
-            if len(data) < 100:
-                return
-            page += 1
+        for status in _LIVE:
+            for page in range(1, _MAX_PAGES + 1):
+                url = session.rewrite(httpx.URL(
+                    f"{session.documented_base_url}/agents",
+                    params={"status": status, "page": page, "limit": _PAGE}))
+                request = httpx.Request("GET", url, headers={"Authorization": f"Bearer {token}"})
+                try:
+                    response = sender.send(request,
+                                           timeout=httpx.Timeout(session.timeout)).response
+                except TargetError as exc:
+                    return Cleanup("", "failed", f"cannot list agents to find ones tagged "
+                                                 f"{tag.strip('+@')}: {exc.message}")
+                data = _page(response)
+                if data is None:
+                    return Cleanup("", "failed", f"cannot list agents to find ones tagged "
+                                                 f"{tag.strip('+@')}: GET answered "
+                                                 f"{response.status_code}")
+                for agent in data:
+                    email, agent_id = agent.get("email"), agent.get("agentId")
+                    if (isinstance(email, str) and tag in email and isinstance(agent_id, str)
+                            and agent.get("status") != "decommissioned"):
+                        self._created.setdefault(agent_id, None)
+                        self._gone.discard(agent_id)
+                if len(data) < _PAGE:
+                    break
+        return None
+
+
+class _Budgeted:
+    """Senders sharing one deadline: a guide's whole cleanup takes at most `deadline` seconds.
+
+    Each request may insist through 429 bursts and drops, but a target that never answers
+    must not hold the run for a full step deadline per agent.
+    """
+
+    def __init__(self, client: httpx.Client, policy: RetryPolicy) -> None:
+        self._client = client
+        self._policy = policy
+        self._ends = time.monotonic() + policy.deadline
+
+    def send(self, request: httpx.Request, *, timeout: httpx.Timeout,
+             idempotent: bool = False) -> Delivery:
+        """Send within what is left of the budget; TargetError once it is spent."""
+        left = self._ends - time.monotonic()
+        if left <= 0:
+            raise TargetError(f"cleanup gave up on {request.method} {request.url}: its "
+                              f"{self._policy.deadline:g} s were spent")
+        sender = Sender(self._client, replace(self._policy, deadline=left))
+        return sender.send(request, timeout=timeout, idempotent=idempotent)
+
+
+def _page(response: httpx.Response) -> list[dict[str, Any]] | None:
+    """The agents of one list page, or None when the answer is not one."""
+    if response.status_code != 200:
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, list):
+        return None
+    return [item for item in data if isinstance(item, dict)]
+
+
+def unused_run_id(session: Session) -> str:
+    """A run id that no agent on the target carries yet (ask before the first guide runs).
+
+    The newest agents are the likeliest to share an id, and lists go oldest first, so pages
+    are read from the last one back (at most `_MAX_PAGES`). When the target cannot be listed,
+    a random id is the best there is: the run itself will then report what fails.
+    """
+    token = session.variables.get("BOOTSTRAP_TOKEN")
+    taken: set[str] = set()
+    if token:
+        with httpx.Client(transport=session.transport) as client:
+            sender = Sender(client, session.retry)
+            first = _list(sender, session, token, 1)
+            if first is not None:
+                total = first[1]
+                last = max(1, -(-total // _PAGE))
+                pages = [first[0]] + [
+                    page[0] for number in range(last, max(1, last - _MAX_PAGES), -1)
+                    if number > 1 and (page := _list(sender, session, token, number))]
+                for data in pages:
+                    taken.update(m.group(1) for agent in data
+                                 if (m := RUN_TAG.search(str(agent.get("email", "")))))
+    return new_run_id(taken)
+
+
+def _list(sender: Sender, session: Session, token: str,
+          page: int) -> tuple[list[dict[str, Any]], int] | None:
+    url = session.rewrite(httpx.URL(f"{session.documented_base_url}/agents",
+                                    params={"page": page, "limit": _PAGE}))
+    request = httpx.Request("GET", url, headers={"Authorization": f"Bearer {token}"})
+    try:
+        response = sender.send(request, timeout=httpx.Timeout(session.timeout)).response
+    except TargetError:
+        return None
+    data = _page(response)
+    if data is None:
+        return None
+    total = response.json().get("total")
+    return data, total if isinstance(total, int) else len(data)

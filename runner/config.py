@@ -6,6 +6,7 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from runner.errors import DocError
 from runner.source import Source
@@ -18,10 +19,12 @@ class Config:
     """Everything a project may set once instead of on every command line."""
 
     paths: tuple[str, ...] = ("docs/",)
+    """Guides to run when none are named; from pyproject.toml, relative to its folder."""
     target: str = "embedded"
     documented_origin: str = "http://localhost:3000"
     unique_fields: tuple[str, ...] = ("email",)
     fixtures: str = "fixtures"
+    """The folder of `requires=` recipes; from pyproject.toml, relative to its folder."""
     timeout: float = 30.0
     retries: int = 4
     retry_max_wait: float = 10.0
@@ -71,5 +74,42 @@ def _parse(path: Path) -> Config:
         if not isinstance(value, expected) or isinstance(value, bool):
             raise DocError(f"[tool.verify-docs]: {key} should be {expected.__name__}, "
                            f"got {value!r}", Source(str(path), 1))
-        values[name] = tuple(value) if isinstance(value, list) else value
+        if isinstance(value, list):
+            if not all(isinstance(item, str) and item for item in value):
+                raise DocError(f"[tool.verify-docs]: {key} should be a list of names, "
+                               f"got {value!r}", Source(str(path), 1))
+            value = tuple(value)
+        _check(key, value, Source(str(path), 1))
+        values[name] = value
+    # Paths in pyproject.toml mean the same thing from any folder below it.
+    root = path.parent
+    if "paths" in values:
+        values["paths"] = tuple(str(root / item) for item in values["paths"])
+    if "fixtures" in values:
+        values["fixtures"] = str(root / values["fixtures"])
     return Config(**values)
+
+
+def _check(key: str, value: Any, source: Source) -> None:
+    """Values of the right type but out of range are refused as clearly as wrong types."""
+    problem = None
+    if key in ("timeout", "retry-max-wait", "step-deadline") and not value > 0:
+        problem = "a number of seconds above 0"
+    elif key == "retries" and value < 1:
+        problem = "at least 1 (the first try counts)"
+    elif key == "jobs" and not 1 <= value <= 64:
+        problem = "between 1 and 64"
+    elif key in ("paths", "unique-fields") and not value:
+        problem = "a list of at least one name"
+    elif key == "documented-origin" and not _is_origin(value):
+        problem = "an origin like 'http://localhost:3000' (scheme, host, optional port)"
+    elif key in ("target", "fixtures") and not value:
+        problem = "a non-empty string"
+    if problem is not None:
+        raise DocError(f"[tool.verify-docs]: {key} should be {problem}, got {value!r}", source)
+
+
+def _is_origin(value: str) -> bool:
+    parsed = urlsplit(value.rstrip("/"))
+    return (parsed.scheme in ("http", "https") and bool(parsed.hostname)
+            and parsed.path == "" and not parsed.query and not parsed.fragment)

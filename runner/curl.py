@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -103,7 +104,7 @@ def build_request(
 
     `cwd` is the guide's folder: `@file` references are read below it and never above.
     """
-    files = FileReader(cwd if cwd is not None else Path.cwd(), stdin, source)
+    files = FileReader(cwd, stdin, source)
     parsed = parse_args(list(argv[1:]), source)
     state = State()
     for option in parsed.options:
@@ -120,7 +121,7 @@ def build_request(
     sent, named = custom_headers(state.headers, source)
     body, content_type = b"", None
     if kind == "form":
-        body, content_type, sent = _multipart(state, sent, source)
+        body, content_type, sent = _multipart(state, sent, named, source)
         named.discard("content-type")
     elif kind == "put" and state.upload is not None:
         body = files.read(state.upload, "-T")
@@ -140,7 +141,7 @@ def build_request(
     for name, value in sent:
         if name.lower() == "authorization":
             secrets += [value, value.partition(" ")[2]]
-    headers = _checked(headers, sent, body, source)
+    headers = _checked(headers, sent, body, kind in ("form", "put", "post"), source)
     redirects = state.values.get("max-redirs", "50")
     if not redirects.lstrip("-").isdigit():
         raise DocError(f"curl: --max-redirs expected a number, got {redirects!r}", source)
@@ -171,21 +172,32 @@ def _the_url(urls: list[str], source: Source | None) -> CurlUrl:
     if len(urls) > 1:
         raise DocError(f"curl: several URLs ({', '.join(urls)}) are not supported", source)
     url = parse_url(urls[0], source)
-    try:
-        httpx.URL(url.url)
-    except httpx.InvalidURL as error:
-        raise DocError(f"curl: URL {urls[0]!r} is not valid: {error}", source) from None
+    problem = _url_problem(url.url)
+    if problem is not None:
+        raise DocError(f"curl: URL {urls[0]!r} is not valid: {problem}", source)
     return url
 
 
+@functools.lru_cache(maxsize=1024)
+def _url_problem(url: str) -> str | None:
+    """Why httpx cannot send to `url`, or None (a guide reuses a few URLs many times)."""
+    try:
+        httpx.URL(url)
+    except httpx.InvalidURL as error:
+        return str(error)
+    return None
+
+
 def _multipart(
-    state: State, sent: list[tuple[str, str]], source: Source | None
+    state: State, sent: list[tuple[str, str]], named: set[str], source: Source | None
 ) -> tuple[bytes, str, list[tuple[str, str]]]:
     """-F's body and Content-Type; a -H multipart type is kept and given the boundary."""
     custom = next((v for n, v in sent if n.lower() == "content-type"), None)
-    if custom is not None and not custom.lower().startswith("multipart/"):
+    if custom is None and "content-type" in named:
+        custom = ""  # `-H 'Content-Type:'` leaves curl an empty type: `; boundary=...`
+    if custom and not custom.lower().startswith("multipart/"):
         raise DocError(f"curl: -F with Content-Type {custom!r} is not supported", source)
-    media = custom or "multipart/form-data"
+    media = "multipart/form-data" if custom is None else custom
     # curl names parts "form-data" only in a form; other multipart types get "attachment".
     form_data = media.lower().startswith("multipart/form-data")
     boundary, body = multipart(state.forms, "form-data" if form_data else "attachment")
@@ -199,14 +211,17 @@ def _framing(
     """The headers curl adds after the -H ones: length (or chunked), type, Expect."""
     headers: list[tuple[str, str]] = []
     has_body = kind in ("form", "put", "post")
-    if kind == "put" and state.upload == "-":
+    streamed = kind == "put" and state.upload == "-"
+    if streamed and "transfer-encoding" not in named:
         # curl streams standard input: its size is unknown, so the body goes chunked.
         headers.append(("Transfer-Encoding", "chunked"))
-    elif has_body and "content-length" not in named:
+    elif has_body and not named.intersection(("content-length", "transfer-encoding")):
         headers.append(("Content-Length", str(len(body))))
     if content_type is not None and "content-type" not in named:
         headers.append(("Content-Type", content_type))
-    if "expect" not in named and (kind == "put" or (has_body and len(body) > _MEBI)):
+    # curl asks before an upload of any size, and before a body over 1 MiB.
+    asks = (kind == "put" and (streamed or body)) or (has_body and len(body) > _MEBI)
+    if "expect" not in named and asks:
         # curl asks before an upload or a body over 1 MiB; httpx sends the body right away,
         # which a server must accept, so the header goes out as curl sends it.
         headers.append(("Expect", "100-continue"))
@@ -217,6 +232,7 @@ def _checked(
     headers: list[tuple[str, str]],
     sent: list[tuple[str, str]],
     body: bytes,
+    has_body: bool,
     source: Source | None,
 ) -> list[tuple[str, str]]:
     """Headers an HTTP/1.1 client can send as they are, or DocError."""
@@ -224,9 +240,23 @@ def _checked(
         raise DocError(
             "curl: a -H Content-Length that differs from the body is not supported", source
         )
-    # HTTP/1.1 clients trim a value's outer blanks (servers read it so from curl as well).
-    headers = [(name, value.strip(" \t")) for name, value in headers]
+    for name, value in sent:
+        if name.lower() == "transfer-encoding" and (value != "chunked" or not has_body):
+            raise DocError(
+                f"curl: -H '{name}: {value}' is not supported; only 'Transfer-Encoding: "
+                "chunked' on a request with a body (-d, -F, -T) can be sent as curl sends it",
+                source,
+            )
+    # Leading blanks are no part of a value (servers read curl's so as well).
+    headers = [(name, value.lstrip(" \t")) for name, value in headers]
     for name, value in headers:
+        if value.endswith((" ", "\t")):
+            # curl sends them as they are; an HTTP/1.1 client (h11) refuses such a value.
+            raise DocError(
+                f"curl: header {name!r} value {value!r} ends in whitespace, which curl sends "
+                "but no HTTP/1.1 client library will; expected no trailing blanks",
+                source,
+            )
         if _CONTROL.search(value):
             raise DocError(
                 f"curl: header {name!r} holds a control character ({value!r}); "

@@ -8,17 +8,31 @@ matching, so the guide stays exactly as written.
 from __future__ import annotations
 
 import json
+import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-__all__ = ["Isolation", "new_run_id"]
+__all__ = ["RUN_TAG", "Isolation", "new_run_id"]
+
+RUN_TAG = re.compile(r"\+(r[0-9a-f]{4})-[0-9]+@")
+"""A run's tag in an email (`+r7f3a-1@`); group 1 is the run id."""
 
 
-def new_run_id() -> str:
-    """A short random id for one run (`r` + 4 hex digits, like `r7f3a`)."""
-    return "r" + secrets.token_hex(2)
+def new_run_id(taken: Collection[str] = ()) -> str:
+    """A short random id for one run (`r` + 4 hex digits, like `r7f3a`), not one of `taken`.
+
+    Emails stay taken after an agent is decommissioned, so an id an earlier run used on the
+    same server would collide with it: pass the ids the server already carries.
+    """
+    if len(taken) >= 1 << 16:
+        raise ValueError("every run id is taken on this server")
+    while True:
+        run_id = "r" + secrets.token_hex(2)
+        if run_id not in taken:
+            return run_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +45,9 @@ class Isolation:
     """Field names whose values must be unique on the server (`email` by default)."""
 
     def _out(self, value: str) -> str:
+        if not value:
+            # Nothing to make unique: an empty value must meet the server's checks unchanged.
+            return value
         if "@" in value:
             local, _, domain = value.rpartition("@")
             return f"{local}+{self.tag}@{domain}"
@@ -53,9 +70,14 @@ class Isolation:
             return body
         if "json" in content_type:
             try:
-                return json.dumps(self._rewrite(json.loads(body))).encode()
+                parsed = json.loads(body)
             except ValueError:
                 return body
+            rewritten = self._rewrite(parsed)
+            # Untouched bodies keep curl's exact bytes; only a tagged one is serialized again.
+            if rewritten == parsed:
+                return body
+            return json.dumps(rewritten, ensure_ascii=False).encode()
         if "x-www-form-urlencoded" in content_type:
             pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
             return urlencode(
@@ -71,5 +93,9 @@ class Isolation:
         return urlencode([(k, self._out(v) if k in self.fields else v) for k, v in pairs])
 
     def inbound_text(self, text: str) -> str:
-        """A response body with this guide's tags removed, as the guide documents it."""
-        return text.replace(f"+{self.tag}@", "@").replace(f"-{self.tag}", "")
+        """A response body with this guide's tags removed, as the guide documents it.
+
+        Only whole tags go: guide 1's `-r7f3a-1` is not the start of guide 10's `-r7f3a-10`.
+        """
+        tag = re.escape(self.tag)
+        return re.sub(rf"-{tag}(?![0-9])", "", re.sub(rf"\+{tag}@", "@", text))

@@ -14,9 +14,11 @@ import httpx
 
 from runner._match_body import BodyMatcher
 from runner.docjson import DocObject, parse_documented_json
-from runner.jq import Path, parse_path
+from runner.errors import DocError
+from runner.jq import Path, PathNotFound, parse_path, render, select
 from runner.result import Problem
 from runner.shapes import is_placeholder, prefix_fits, same_shape, shape_of, shortened
+from runner.source import Source
 from runner.step import DocumentedResponse, ExpectedStatus, Step
 from runner.unify import ExampleBook
 
@@ -133,17 +135,74 @@ def _directive_paths(paths: tuple[str, ...], step: Step) -> list[Path]:
     return [parse_path(path, source=step.source) for path in paths]
 
 
+def _printed_filter(step: Step) -> tuple[str, bool] | None:
+    """The jq filter a shown curl's output goes through (`| jq '.data[0]'`), and `-r`.
+
+    None when the output is printed whole (no jq, `jq`, `jq .`, `python -m json.tool`)
+    or goes into a variable (`X=$(curl ... | jq -r .x)` documents the whole answer).
+    """
+    if step.command is None:
+        return None
+    for stage in step.command.pipeline:
+        if not stage or stage[0].literal != "jq":
+            continue
+        raw = False
+        path: str | None = None
+        for word in stage[1:]:
+            text = word.literal
+            if text is None:
+                return None
+            if text.startswith("-") and text != "-":
+                raw = raw or text == "--raw-output" or (
+                    not text.startswith("--") and "r" in text)
+            elif path is None:
+                path = text
+        if path is None or path.strip() == "." or any(
+                capture.path == path for capture in step.captures):
+            return None
+        return path, raw
+    return None
+
+
+def _filtered(step: Step, response: httpx.Response,
+              body_source: Source) -> tuple[bool, Any, Problem | None]:
+    """The real JSON as the reader sees it: (is JSON, value, a problem selecting it)."""
+    ok, real = _real_json(response)
+    printed = _printed_filter(step)
+    if not ok or printed is None:
+        return ok, real, None
+    path, _ = printed
+    try:
+        return True, select(real, path, source=step.source), None
+    except PathNotFound as missing:
+        return True, None, Problem(
+            message=f"jq {path} prints nothing useful: {missing.message}",
+            source=body_source, path=missing.path, expected=f"a value at {path}",
+            actual="missing")
+    except DocError:
+        return ok, real, None
+
+
 def _body_problems(step: Step, documented: DocumentedResponse, response: httpx.Response,
                    book: ExampleBook) -> list[Problem]:
     body_source = documented.source.at(documented.body_line)
+    ok, real, missing = _filtered(step, response, body_source)
+    if missing is not None:
+        return [missing]
     if not _is_json(documented):
-        want, got = documented.body.strip(), response.text.strip()
+        printed = _printed_filter(step)
+        got = response.text.strip()
+        want = documented.body.strip()
+        if printed is not None and ok:
+            got = render(real, raw=printed[1]).strip()
+            if printed[1] and isinstance(real, str) and "\n" not in want:
+                # `jq -r .access_token` prints one value: it matches by shape like a JSON one.
+                return _value_problems(step, json.dumps(want), real, body_source, book)
         if want == got:
             return []
         return [Problem(message="the response body differs from the guide", source=body_source,
                         path=None, expected=want, actual=got)]
     doc = parse_documented_json(documented.body, source=body_source)
-    ok, real = _real_json(response)
     if not ok:
         if not response.content.strip():
             if isinstance(doc, DocObject) and not doc.members:
@@ -158,6 +217,14 @@ def _body_problems(step: Step, documented: DocumentedResponse, response: httpx.R
             source=body_source, path="$", expected="a JSON body",
             actual=response.text.strip()[:200],
         )]
+    return _value_problems(step, doc, real, body_source, book)
+
+
+def _value_problems(step: Step, doc: Any, real: Any, body_source: Source,
+                    book: ExampleBook) -> list[Problem]:
+    """Documented JSON (text or parsed) against a real value, binding the examples it meets."""
+    if isinstance(doc, str):
+        doc = parse_documented_json(doc, source=body_source)
     matcher = BodyMatcher(
         book,
         ignore=_directive_paths(step.ignore, step),

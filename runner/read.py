@@ -134,9 +134,36 @@ def read_markdown(text: str, path: str) -> Document:
     """Read Markdown text into blocks; directive errors are collected, not raised."""
     blocks: list[Block] = []
     errors: list[DocError] = []
-    tokens = _markdown().parse(_normalize(text))
+    normalized = _normalize(text)
+    tokens = _markdown().parse(normalized)
     _collect(tokens, Source(path, 1), 0, blocks, errors, hidden=False)
+    errors.extend(_unclosed_fences(tokens, normalized, Source(path, 1), 0))
     return Document(path=path, blocks=tuple(blocks), errors=tuple(errors))
+
+
+def _unclosed_fences(
+    tokens: Sequence[Token], text: str, origin: Source, offset: int
+) -> Iterator[DocError]:
+    """A fence that runs to the end of the page or of its list item or quote was never closed.
+
+    CommonMark lets it swallow everything after it, which is never what the writer meant:
+    the prose, responses and requests that follow would silently become part of it.
+    """
+    lines = text.split("\n")
+    for token in tokens:
+        if token.type != "fence" or token.map is None or not token.markup:
+            continue
+        last = token.map[1] - 1
+        closing = lines[last].lstrip(" \t>") if 0 <= last < len(lines) else ""
+        char = token.markup[0]
+        run = len(closing) - len(closing.lstrip(char))
+        if last > token.map[0] and run >= len(token.markup) and not closing[run:].strip():
+            continue
+        yield DocError(
+            f"code fence {token.markup}{token.info.strip()} is never closed, expected a closing "
+            f"{token.markup} line",
+            origin.at(token.map[0] + offset + 1),
+        )
 
 
 def _collect(
@@ -174,14 +201,14 @@ def _collect(
                 )
             )
         elif token.type == "html_block" and not hidden:
-            for comment, line in _comments(token.content, first):
-                _directive(comment, origin.at(line), blocks, errors)
+            for comment, line, closed in _comments(token.content, first):
+                _directive(comment, origin.at(line), blocks, errors, closed=closed)
         elif token.type == "inline" and not hidden:
             _inline(token, origin.at(first), kind, blocks, errors)
 
 
-def _comments(html: str, first_line: int) -> Iterator[tuple[str, int]]:
-    """Every `<!-- ... -->` in an HTML chunk: its inside and the line of its `<!--`."""
+def _comments(html: str, first_line: int) -> Iterator[tuple[str, int, bool]]:
+    """Every `<!-- ... -->` in an HTML chunk: its inside, the line of its `<!--`, whether closed."""
     position = 0
     while True:
         start = html.find("<!--", position)
@@ -189,7 +216,7 @@ def _comments(html: str, first_line: int) -> Iterator[tuple[str, int]]:
             return
         end = html.find("-->", start + 4)
         inner = html[start + 4 :] if end < 0 else html[start + 4 : end]
-        yield inner, first_line + html.count("\n", 0, start)
+        yield inner, first_line + html.count("\n", 0, start), end >= 0
         if end < 0:
             return
         position = end + 3
@@ -209,8 +236,8 @@ def _inline(
             parts.append("\n")
         elif child.type == "html_inline":
             line = source.line + "".join(parts).count("\n")
-            for comment, comment_line in _comments(child.content, line):
-                _directive(comment, source.at(comment_line), found, errors)
+            for comment, comment_line, closed in _comments(child.content, line):
+                _directive(comment, source.at(comment_line), found, errors, closed=closed)
             # Keep the comment's line breaks so later text keeps its lines.
             parts.append("\n" * child.content.count("\n"))
     text = "".join(parts)
@@ -229,13 +256,20 @@ def _flatten(children: Sequence[Token]) -> Iterator[Token]:
 
 
 def _directive(
-    comment: str, source: Source, blocks: list[Block], errors: list[DocError]
+    comment: str, source: Source, blocks: list[Block], errors: list[DocError],
+    *, closed: bool = True,
 ) -> None:
     """A comment that starts with `verify:` becomes a Directive (and maybe hidden fences)."""
     stripped = comment.lstrip()
     if not stripped.startswith(_PREFIX):
         return
     line = source.line + comment.count("\n", 0, len(comment) - len(stripped))
+    if not closed:
+        # An unclosed comment hides the rest of the page from readers; never guess where it ends.
+        errors.append(DocError(
+            "verify comment is never closed, expected `-->` before the end of the file",
+            source.at(line)))
+        return
     body = stripped[len(_PREFIX) :]
     head, newline, rest = body.partition("\n")
     try:
@@ -251,9 +285,11 @@ def _directive(
     errors.extend(problems)
     blocks.append(directive)
     before = len(blocks)
-    inner = _markdown().parse(rest if newline else "")
+    inner_text = rest if newline else ""
+    inner = _markdown().parse(inner_text)
     # `rest` starts on the line after the comment's first line.
     _collect(inner, source, line, blocks, errors, hidden=True)
+    errors.extend(_unclosed_fences(inner, inner_text, source, line))
     if len(blocks) == before:
         errors.append(
             DocError(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-__all__ = ["RetryPolicy"]
+__all__ = ["SAFE_METHODS", "RetryPolicy"]
 
 # Methods that change nothing on the server: repeating them cannot apply anything twice.
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -24,25 +24,42 @@ class RetryPolicy:
     """The longest single wait, `Retry-After` included."""
     deadline: float = 60.0
     """Seconds a step may take, retries and waits included."""
+    insist: bool = False
+    """Wait at most `max_wait` for a longer `Retry-After` and try again instead of giving up.
+
+    Only for cleanup, where leaving an agent behind is worse than knocking early: a 429 was
+    not applied, so an early retry can cost another 429, never a second agent.
+    """
+
+    def for_cleanup(self) -> RetryPolicy:
+        """The policy a guide's cleanup uses: more attempts, and insisting past long waits."""
+        return replace(self, attempts=max(8, 2 * self.attempts), insist=True)
 
     def wait_for_status(
-        self, method: str, status: int, retry_after: str | None, attempt: int
+        self, method: str, status: int, retry_after: str | None, attempt: int,
+        *, idempotent: bool = False,
     ) -> float | None:
-        """Seconds to wait before trying again after `status`, or None to stop here."""
+        """Seconds to wait before trying again after `status`, or None to stop here.
+
+        `idempotent` marks a request whose repetition changes nothing more than its first
+        sending (the cleanup's DELETE: a second one answers 409), so it may be resent.
+        """
         if attempt >= self.attempts:
             return None
         if status == 429:
             # A 429 means the server refused the request without applying it.
             return self._retry_after(retry_after, attempt)
-        if status in RETRYABLE_STATUSES and method in SAFE_METHODS:
+        if status in RETRYABLE_STATUSES and (idempotent or method in SAFE_METHODS):
             return self._backoff(attempt)
         return None
 
-    def wait_for_failure(self, method: str, *, sent: bool, attempt: int) -> float | None:
+    def wait_for_failure(
+        self, method: str, *, sent: bool, attempt: int, idempotent: bool = False
+    ) -> float | None:
         """After a transport failure: resend only what cannot have been applied."""
         if attempt >= self.attempts:
             return None
-        if not sent or method in SAFE_METHODS:
+        if not sent or idempotent or method in SAFE_METHODS:
             return self._backoff(attempt)
         return None
 
@@ -57,6 +74,11 @@ class RetryPolicy:
         try:
             seconds = float(value)
         except ValueError:
+            # An HTTP date, or garbage: wait as for any other refusal.
+            return self._backoff(attempt)
+        if seconds != seconds:  # NaN
             return self._backoff(attempt)
         # Waiting longer than the bound would blow the step's deadline: stop instead.
-        return max(0.0, seconds) if seconds <= self.max_wait else None
+        if seconds <= self.max_wait:
+            return max(0.0, seconds)
+        return self.max_wait if self.insist else None

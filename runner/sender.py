@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ log = logging.getLogger(__name__)
 
 # Failures raised before a single byte of the request can have reached the server.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout)
+# Never shorten an attempt below this, even at the very end of a step's deadline.
+_LEAST_TIMEOUT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,11 +43,15 @@ class Sender:
         *,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        cancel: threading.Event | None = None,
     ) -> None:
+        """`cancel`, once set, ends a wait between retries with KeyboardInterrupt (the run
+        was interrupted: a worker thread must not sit out a long `Retry-After` first)."""
         self._client = client
         self._policy = policy
         self._sleep = sleep
         self._clock = clock
+        self._cancel = cancel
 
     def send(
         self,
@@ -53,38 +60,84 @@ class Sender:
         timeout: httpx.Timeout,
         follow_redirects: bool = False,
         max_redirects: int = 0,
+        idempotent: bool = False,
+        expected_status: int | None = None,
     ) -> Delivery:
-        """Send, retrying within the policy; raise TargetError when the target is at fault."""
+        """Send, retrying within the policy; raise TargetError when the target is at fault.
+
+        A 429 is the target's refusal, not an answer: when the policy stops retrying it (too
+        many, or a `Retry-After` beyond the bound), the step meets a target fault, unless the
+        guide documents that very 429 (`expected_status`), which is then returned at once.
+        """
         started = self._clock()
         retries: list[str] = []
         attempt = 1
         while True:
             try:
-                response = self._send_once(request, timeout, follow_redirects, max_redirects)
+                response = self._send_once(request, self._limited(timeout, started),
+                                           follow_redirects, max_redirects)
             except httpx.HTTPError as exc:
                 sent = not isinstance(exc, _NOT_SENT)
-                wait = self._policy.wait_for_failure(request.method, sent=sent, attempt=attempt)
+                wait = self._policy.wait_for_failure(request.method, sent=sent, attempt=attempt,
+                                                     idempotent=idempotent)
                 if wait is None or not self._in_time(started, wait):
-                    if retries:
-                        raise TargetError(f"{describe_fault(str(request.url), exc).message} "
-                                          f"after {len(retries) + 1} attempts") from None
-                    raise describe_fault(str(request.url), exc) from None
+                    raise self._fault(describe_fault(str(request.url), exc).message,
+                                      retries) from None
                 retries.append(f"attempt {attempt}: {type(exc).__name__}; "
                                f"retried after {wait:.1f} s")
             else:
-                wait = self._policy.wait_for_status(
-                    request.method, response.status_code, response.headers.get("retry-after"),
-                    attempt)
-                if wait is None or not self._in_time(started, wait):
+                status = response.status_code
+                if status == expected_status:
                     return Delivery(response, self._clock() - started, tuple(retries))
-                retries.append(f"attempt {attempt}: {response.status_code}; "
-                               f"retried after {wait:.1f} s")
+                wait = self._policy.wait_for_status(
+                    request.method, status, response.headers.get("retry-after"), attempt,
+                    idempotent=idempotent)
+                if wait is None or not self._in_time(started, wait):
+                    if status == 429:
+                        response.close()
+                        why = self._why_stopped(response, attempt, wait)
+                        raise self._fault(f"target {request.url} answered 429 Too Many "
+                                          f"Requests ({why})", retries)
+                    return Delivery(response, self._clock() - started, tuple(retries))
+                retries.append(f"attempt {attempt}: {status}; retried after {wait:.1f} s")
+                response.close()
             log.info("retrying %s %s: %s", request.method, request.url, retries[-1])
-            self._sleep(wait)
+            self._wait(wait)
             attempt += 1
+
+    def _wait(self, seconds: float) -> None:
+        if self._cancel is None:
+            self._sleep(seconds)
+        elif self._cancel.wait(seconds):
+            raise KeyboardInterrupt
 
     def _in_time(self, started: float, wait: float) -> bool:
         return self._clock() - started + wait <= self._policy.deadline
+
+    def _limited(self, timeout: httpx.Timeout, started: float) -> httpx.Timeout:
+        """The request's timeout, cut so that no attempt outlives the step's deadline."""
+        left = max(_LEAST_TIMEOUT, self._policy.deadline - (self._clock() - started))
+
+        def cut(value: float | None) -> float:
+            return left if value is None else min(value, left)
+
+        return httpx.Timeout(connect=cut(timeout.connect), read=cut(timeout.read),
+                             write=cut(timeout.write), pool=cut(timeout.pool))
+
+    def _why_stopped(self, response: httpx.Response, attempt: int, wait: float | None) -> str:
+        if attempt >= self._policy.attempts:
+            return "no attempt left"
+        if wait is None:
+            value = response.headers.get("retry-after")
+            return f"Retry-After {value} s is beyond the {self._policy.max_wait:g} s bound"
+        return f"waiting {wait:.1f} s more would pass the {self._policy.deadline:g} s deadline"
+
+    @staticmethod
+    def _fault(message: str, retries: list[str]) -> TargetError:
+        if not retries:
+            return TargetError(message)
+        return TargetError(f"{message}, after {len(retries) + 1} attempts "
+                           f"({'; '.join(retries)})")
 
     def _send_once(
         self, request: httpx.Request, timeout: httpx.Timeout, follow: bool, hops: int
@@ -101,3 +154,4 @@ class Sender:
             nxt.extensions["timeout"] = timeout.as_dict()
             response = self._client.send(nxt)
         return response
+

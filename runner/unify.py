@@ -83,8 +83,8 @@ class ExampleBook:
                 if bound.real != binding.real:
                     return Problem(
                         message=(
-                            f"{binding.path} is documented as the same value as line "
-                            f"{bound.source.line} (`{_show(bound)}`), but the server returned "
+                            f"{binding.path} is documented as the same value as "
+                            f"{_where(bound, binding)} (`{_show(bound)}`), but the server returned "
                             "a different one"
                         ),
                         source=binding.source,
@@ -101,12 +101,12 @@ class ExampleBook:
                     return Problem(
                         message=(
                             f"{binding.path} is documented as `{_show(binding)}`, a different "
-                            f"value from line {bound.source.line} (`{_show(bound)}`), but the "
+                            f"value from {_where(bound, binding)} (`{_show(bound)}`), but the "
                             "server returned the same one"
                         ),
                         source=binding.source,
                         path=binding.path,
-                        expected=f"a value other than the one at line {bound.source.line}",
+                        expected=f"a value other than the one at {_where(bound, binding)}",
                         actual=binding.real,
                     )
         self._bindings.append(binding)
@@ -140,3 +140,10 @@ class ExampleBook:
     def examples_in(self, text: str) -> tuple[str, ...]:
         """The bound documented examples written literally in `text` (lint: use a variable)."""
         return tuple(example for example in self._full_examples() if example in text)
+
+
+def _where(bound: Binding, binding: Binding) -> str:
+    """`line 12`, or `fixtures/agent-token.md:40` when the first sighting is in another file."""
+    if bound.source.path and bound.source.path != binding.source.path:
+        return f"{bound.source.path}:{bound.source.line}"
+    return f"line {bound.source.line}"

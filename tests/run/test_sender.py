@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import httpx
@@ -18,7 +19,9 @@ TIMEOUT = httpx.Timeout(5.0)
 class Script:
     """A scripted peer: each call takes the next answer (a status or an exception)."""
 
-    def __init__(self, *answers: int | type[Exception], headers: dict[str, str] | None = None):
+    def __init__(
+        self, *answers: int | type[httpx.RequestError], headers: dict[str, str] | None = None
+    ) -> None:
         self.answers = list(answers)
         self.headers = headers or {}
         self.calls: list[str] = []
@@ -81,8 +84,64 @@ def test_retries_stop_at_the_attempt_bound_and_the_deadline() -> None:
     assert len(script.calls) == 3
     slow = Script(*([429] * 10), headers={"Retry-After": "8"})
     sender, waits = _sender(slow, RetryPolicy(attempts=10, max_wait=10, deadline=20))
-    assert sender.send(httpx.Request("GET", URL), timeout=TIMEOUT).response.status_code == 429
+    # A 429 the policy stops retrying is the target's fault, not an answer to match.
+    with pytest.raises(TargetError) as raised:
+        sender.send(httpx.Request("GET", URL), timeout=TIMEOUT)
     assert sum(waits) <= 20
+    assert "429" in str(raised.value) and "deadline" in str(raised.value)
+
+
+def test_a_429_retried_to_the_last_attempt_is_a_target_error_listing_the_retries() -> None:
+    script = Script(*([429] * 5), headers={"Retry-After": "1"})
+    sender, waits = _sender(script, RetryPolicy(attempts=3))
+    with pytest.raises(TargetError) as raised:
+        sender.send(httpx.Request("POST", URL), timeout=TIMEOUT)
+    assert len(script.calls) == 3 and waits == [1.0, 1.0]
+    assert "after 3 attempts" in str(raised.value) and "attempt 2: 429" in str(raised.value)
+
+
+def test_a_retry_after_beyond_the_bound_is_not_waited_for() -> None:
+    script = Script(429, 201, headers={"Retry-After": "3600"})
+    sender, waits = _sender(script, RetryPolicy(max_wait=10))
+    with pytest.raises(TargetError) as raised:
+        sender.send(httpx.Request("POST", URL), timeout=TIMEOUT)
+    assert waits == [] and script.calls == ["POST"]
+    assert "beyond the 10 s bound" in str(raised.value)
+
+
+def test_a_documented_429_is_returned_as_the_answer() -> None:
+    script = Script(429, 201, headers={"Retry-After": "1"})
+    sender, waits = _sender(script)
+    delivery = sender.send(httpx.Request("POST", URL), timeout=TIMEOUT, expected_status=429)
+    assert delivery.response.status_code == 429 and waits == []
+
+
+def test_an_idempotent_delete_is_resent_after_a_drop_or_a_503() -> None:
+    script = Script(httpx.RemoteProtocolError, 503, 204)
+    sender, _ = _sender(script)
+    request = httpx.Request("DELETE", URL + "/a3f7c821-4b2e-4d8f-9c1a-7e5b3d2f1a09")
+    assert sender.send(request, timeout=TIMEOUT, idempotent=True).response.status_code == 204
+    assert script.calls == ["DELETE"] * 3
+    plain = Script(503, 204)
+    sender, _ = _sender(plain)
+    assert sender.send(request, timeout=TIMEOUT).response.status_code == 503
+
+
+def test_no_attempt_outlives_the_step_deadline() -> None:
+    seen: list[float] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.extensions["timeout"]["read"])
+        raise httpx.ReadTimeout("slow", request=request)
+
+    now = [0.0]
+    client = httpx.Client(transport=httpx.MockTransport(answer))
+    sender = Sender(client, RetryPolicy(attempts=5, backoff=1, deadline=12),
+                    sleep=lambda s: now.__setitem__(0, now[0] + s + 5),
+                    clock=lambda: now[0])
+    with pytest.raises(TargetError):
+        sender.send(httpx.Request("GET", URL), timeout=httpx.Timeout(30.0))
+    assert seen[0] == 12 and all(t <= 12 for t in seen) and seen[-1] < 12
 
 
 def test_a_target_that_never_answers_is_a_target_error_naming_the_url() -> None:
@@ -90,3 +149,12 @@ def test_a_target_that_never_answers_is_a_target_error_naming_the_url() -> None:
     with pytest.raises(TargetError) as raised:
         sender.send(httpx.Request("GET", URL), timeout=TIMEOUT)
     assert URL in str(raised.value) and "timed out" in str(raised.value)
+
+
+def test_an_interrupted_run_stops_waiting_between_retries() -> None:
+    cancel = threading.Event()
+    cancel.set()
+    client = httpx.Client(transport=httpx.MockTransport(Script(503, 200)))
+    sender = Sender(client, RetryPolicy(), cancel=cancel)
+    with pytest.raises(KeyboardInterrupt):
+        sender.send(httpx.Request("GET", URL), timeout=TIMEOUT)

@@ -79,14 +79,19 @@ def test_config_is_read_from_pyproject(tmp_path: Path) -> None:
         'timeout = 5\n')
     (tmp_path / "sub").mkdir()
     config = load_config(tmp_path / "sub")
-    assert config.paths == ("guides/",)
+    # Relative to pyproject.toml's folder, so a run from a subfolder finds the same guides.
+    assert config.paths == (str(tmp_path.resolve() / "guides"),)
     assert config.unique_fields == ("email", "owner")
     assert config.timeout == 5.0
     assert config.root == tmp_path.resolve()
     assert config.override(timeout=9.0, target=None).timeout == 9.0
 
 
-@pytest.mark.parametrize("table", ['colour = "red"', 'timeout = "soon"', "paths = 3"])
+@pytest.mark.parametrize("table", [
+    'colour = "red"', 'timeout = "soon"', "paths = 3", "paths = [1]", "timeout = 0",
+    "retries = 0", "jobs = 65", "unique-fields = []", 'documented-origin = "localhost:3000"',
+    'documented-origin = "https://api.example/v1"', "retry-max-wait = -1", "jobs = true",
+])
 def test_bad_config_is_a_clear_error(tmp_path: Path, table: str) -> None:
     (tmp_path / "pyproject.toml").write_text(f"[tool.verify-docs]\n{table}\n")
     with pytest.raises(DocError) as raised:
@@ -97,3 +102,73 @@ def test_bad_config_is_a_clear_error(tmp_path: Path, table: str) -> None:
 def test_no_table_gives_defaults(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
     assert load_config(tmp_path).paths == Config().paths
+
+
+def test_every_documented_key_is_read(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.verify-docs]\npaths = ["guides/", "more.md"]\ntarget = "http://127.0.0.1:9"\n'
+        'documented-origin = "https://api.example.com/"\nunique-fields = ["email"]\n'
+        'fixtures = "recipes"\ntimeout = 3\nretries = 2\nretry-max-wait = 1.5\n'
+        'step-deadline = 20\njobs = 4\n')
+    config = load_config(tmp_path)
+    root = tmp_path.resolve()
+    assert config.paths == (str(root / "guides"), str(root / "more.md"))
+    assert config.fixtures == str(root / "recipes")
+    assert (config.target, config.documented_origin) == (
+        "http://127.0.0.1:9", "https://api.example.com/")
+    assert (config.timeout, config.retries, config.retry_max_wait, config.step_deadline,
+            config.jobs) == (3.0, 2, 1.5, 20.0, 4)
+    assert config.override(jobs=2, timeout=None).jobs == 2
+
+
+def test_cleanup_policy_insists_where_steps_give_up() -> None:
+    policy = RetryPolicy(attempts=4, max_wait=10)
+    assert policy.wait_for_status("DELETE", 429, "3600", 1) is None
+    cleanup = policy.for_cleanup()
+    assert cleanup.attempts == 8
+    assert cleanup.wait_for_status("DELETE", 429, "3600", 1) == 10
+    assert cleanup.wait_for_status("DELETE", 429, "2", 7) == 2.0
+    assert cleanup.wait_for_status("DELETE", 429, "2", 8) is None
+
+
+def test_inbound_removes_only_whole_tags() -> None:
+    iso = Isolation(tag="r7f3a-1", fields=frozenset({"email", "owner"}))
+    text = "a+r7f3a-1@x.io b+r7f3a-10@x.io team-r7f3a-1, team-r7f3a-12"
+    assert iso.inbound_text(text) == "a@x.io b+r7f3a-10@x.io team, team-r7f3a-12"
+
+
+def test_untagged_json_bodies_keep_their_bytes_and_empty_values_stay_empty() -> None:
+    body = b'{"capabilities":  ["a:b"],\n "owner": "caf\xc3\xa9"}'
+    assert ISO.outbound_body(body, "application/json") == body
+    tagged = json.loads(ISO.outbound_body(b'{"email": "", "owner": "x"}', "application/json"))
+    assert tagged["email"] == ""
+
+
+def test_a_run_id_already_carried_on_the_server_is_never_chosen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import secrets
+
+    import httpx
+
+    from runner.cleanup import unused_run_id
+    from runner.target import Session
+
+    # 250 agents, newest last: the pages are read from the last one back.
+    agents = [{"agentId": f"id-{i}", "email": f"a{i}+r{i:04x}-1@x.io", "status": "active"}
+              for i in range(250)]
+    pages: list[int] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["page"])
+        pages.append(page)
+        return httpx.Response(200, json={"data": agents[(page - 1) * 100: page * 100],
+                                         "total": len(agents), "page": page, "limit": 100})
+
+    session = Session(transport=httpx.MockTransport(answer), origin="http://idp.test",
+                      variables={"BOOTSTRAP_TOKEN": "t"})
+    # The random source offers taken ids first: r0000 (page 1) and r00f9 (the last page).
+    offered = iter(["0000", "00f9", "beef"])
+    monkeypatch.setattr(secrets, "token_hex", lambda n: next(offered))
+    assert unused_run_id(session) == "rbeef"
+    assert pages == [1, 3, 2]

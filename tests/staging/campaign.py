@@ -40,6 +40,8 @@ GUIDES = ("docs", "tests/e2e/guides/clean-register.md")
 TAG = re.compile(r"\+(r[0-9a-z]+)-(\d+)@")
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}")
 SK = re.compile(r"sk_live_[0-9a-f]{64}")
+LOGS: Path | None = None
+"""Where the outputs of runs with problems are kept (`--logs`)."""
 SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 PROFILES = {
     # name: (weight, {action: probability per request})
@@ -220,14 +222,26 @@ def finish(running: Running, idp: Idp, baseline: set[tuple[str, int]], documente
     retries = sum(len(s.get("retries", [])) for _, s in steps)
     outcome = Outcome(scenario, proc.returncode, "", elapsed, faults, retries,
                       problems=problems)
+    SEEN[scenario.number] = len(fault.seen)
     if "Traceback" in out + err:
         problems.append("traceback in output")
     _judge_status(outcome, running.signalled.is_set(), report, steps, baseline)
+    if outcome.expected != "130" and proc.returncode in (0, 1) and _must_show(fault):
+        problems.append(f"exit {proc.returncode} although a fault no retry may absorb was "
+                        "injected (expected 3)")
     _count_on_idp(outcome, fault, idp)
     outcome.leaks = _leaks(idp.token, fault, documented,
                            {"stdout": out, "stderr": err, "json": report_text,
                             "junit": junit_text})
     problems.extend(f"secret in {where}" for where in outcome.leaks)
+    if problems and LOGS is not None:
+        LOGS.mkdir(parents=True, exist_ok=True)
+        stem = LOGS / f"run-{scenario.number:03}"
+        stem.with_suffix(".out").write_text(out)
+        stem.with_suffix(".err").write_text(err)
+        stem.with_suffix(".json").write_text(report_text)
+        stem.with_suffix(".proxy").write_text(
+            "\n".join(f"{m} {p} {a}" for m, p, a in fault.seen))
     return outcome
 
 
@@ -236,12 +250,18 @@ def _judge_status(outcome: Outcome, signalled: bool, report: dict[str, Any],
                   ) -> None:
     rc, problems = outcome.returncode, outcome.problems
     injected = sum(outcome.faults.values())
+    finished = bool(report) and not any(s.get("reason") == "interrupted" for _, s in steps)
+    if signalled and rc >= 0 and rc != 130 and finished:
+        # The signal landed as the run was ending, after its last step: too late to
+        # interrupt anything, so the run's own status stands (judged below).
+        signalled = False
     if signalled:
         outcome.expected = "130"
         if rc != 130:
             problems.append(f"interrupted: exit {rc}, expected 130")
         if not report:
-            problems.append("interrupted: no JSON report written")
+            early = " before any request" if not outcome.faults and not _any(outcome) else ""
+            problems.append(f"interrupted{early}: no JSON report written")
         return
     failed = {(s.get("path", path), s["line"]) for path, s in steps if s["status"] == "failed"}
     unexpected = failed - baseline
@@ -262,6 +282,31 @@ def _judge_status(outcome: Outcome, signalled: bool, report: dict[str, Any],
         problems.append(f"exit {rc}, not a designed status")
     if rc in (0, 1) and any(s["status"] == "error" for _, s in steps):
         problems.append(f"exit {rc} although a step is in error")
+
+
+_CLEANUP_DELETE = re.compile(r"/agents/[0-9a-f-]{36}$")
+_UNABSORBABLE = frozenset({"503", "drop", "drop-early", "hang", "hang-after"})
+
+
+def _must_show(fault: Fault) -> bool:
+    """A fault on a request that may not be resent (cleanup's DELETEs aside), or a 429 whose
+    Retry-After is beyond any bound: the run must end with exit 3."""
+    for method, path, action in fault.seen:
+        if method == "DELETE" and _CLEANUP_DELETE.search(path):
+            continue  # maybe the cleanup's, which insists
+        if action == "429-long" and not path.startswith("/api/v1/agents?"):
+            return True
+        if action in _UNABSORBABLE and method not in SAFE:
+            return True
+    return False
+
+
+def _any(outcome: Outcome) -> bool:
+    return bool(outcome.scenario and SEEN.get(outcome.scenario.number))
+
+
+SEEN: dict[int, int] = {}
+"""Requests each run sent through its proxy, by run number."""
 
 
 def _count_on_idp(outcome: Outcome, fault: Fault, idp: Idp) -> None:
@@ -387,7 +432,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="--timeout given to each run (hangs end through it)")
     parser.add_argument("--bound", type=float, default=180.0,
                         help="seconds a run may take before it counts as hung")
+    parser.add_argument("--logs", type=Path, default=None,
+                        help="keep the outputs of every run with a problem in this folder")
     args = parser.parse_args(argv)
+    global LOGS
+    LOGS = args.logs
     seed = args.seed if args.seed is not None else random.randrange(1 << 30)
     print(f"campaign seed {seed}", flush=True)
     rng = random.Random(seed)

@@ -12,76 +12,19 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import httpx
-import pytest
-
+from tests.staging.conftest import GUIDE, Served, assert_clean, verify
 from tests.staging.proxy import Fault, FaultProxy
-
-GUIDE = Path(__file__).resolve().parent.parent / "e2e" / "guides" / "clean-register.md"
-
-
-class Served:
-    def __init__(self, url: str, token: str) -> None:
-        self.url, self.token = url, token
-        parsed = httpx.URL(url)
-        self.address = (parsed.host, parsed.port or 80)
-
-    def agents(self) -> list[dict[str, Any]]:
-        response = httpx.get(f"{self.url}/api/v1/agents", params={"limit": 100},
-                             headers={"Authorization": f"Bearer {self.token}"})
-        assert response.status_code == 200, response.text
-        data: list[dict[str, Any]] = response.json()["data"]
-        return data
-
-
-@pytest.fixture
-def served() -> Iterator[Served]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "runner", "serve", "--port", "0", "--rate-limit", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        url = proc.stdout.readline().split()[-1]
-        token = proc.stdout.readline().strip().split("=", 1)[1]
-        yield Served(url, token)
-    finally:
-        proc.terminate()
-        proc.communicate(timeout=10)
-
-
-def _verify(url: str, token: str, tmp: Path, *args: str,
-            timeout: float = 60) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
-    report = tmp / "report.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "runner", str(GUIDE), "--target", url, "--json", str(report),
-         "-v", *args],
-        capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, "IDP_BOOTSTRAP_TOKEN": token})
-    data = json.loads(report.read_text()) if report.exists() else {}
-    assert token not in done.stdout + done.stderr + json.dumps(data)
-    assert "Traceback" not in done.stdout + done.stderr
-    return done, data
-
-
-def _assert_clean(served: Served) -> None:
-    """Every agent the run registered is decommissioned, and none was registered twice."""
-    agents = served.agents()
-    emails = [a["email"] for a in agents]
-    assert len(emails) == len(set(emails))
-    assert [a for a in agents if a["status"] != "decommissioned"] == []
 
 
 def test_clean_run_tags_emails_and_cleans_up(served: Served, tmp_path: Path) -> None:
-    done, report = _verify(served.url, served.token, tmp_path)
+    done, report = verify(served.url, served.token, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     agents = served.agents()
     assert len(agents) == 1
     assert "+r" in agents[0]["email"] and agents[0]["email"].endswith("@myproject.ai")
-    _assert_clean(served)
+    assert_clean(served)
     assert report["guides"][0]["cleanup"][0]["outcome"] == "decommissioned"
 
 
@@ -92,11 +35,11 @@ def test_latency_429_bursts_and_503s_are_survived(served: Served, tmp_path: Path
         return "503" if method == "GET" and n == 4 else "forward"
 
     with FaultProxy(served.address, Fault(latency=0.05, decide=decide)) as proxy:
-        done, report = _verify(proxy.url, served.token, tmp_path)
+        done, report = verify(proxy.url, served.token, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     retries = [r for s in report["guides"][0]["steps"] for r in s.get("retries", [])]
     assert len(retries) == 3, retries
-    _assert_clean(served)
+    assert_clean(served)
 
 
 def test_dropped_registration_is_not_resent_and_is_still_cleaned_up(
@@ -106,22 +49,25 @@ def test_dropped_registration_is_not_resent_and_is_still_cleaned_up(
         return "drop" if method == "POST" and n == 1 else "forward"
 
     with FaultProxy(served.address, Fault(decide=decide)) as proxy:
-        done, report = _verify(proxy.url, served.token, tmp_path)
+        done, report = verify(proxy.url, served.token, tmp_path)
         posts = [s for s in proxy.fault.seen if s[0] == "POST"]
     assert done.returncode == 3, done.stdout + done.stderr
     assert len(posts) == 1  # a request that may have been applied is never sent twice
     assert report["guides"][0]["steps"][0]["status"] == "error"
     assert len(served.agents()) == 1
-    _assert_clean(served)
+    assert_clean(served)
 
 
 def test_a_target_that_never_answers_ends_within_bounds(served: Served, tmp_path: Path) -> None:
+    # A short step deadline bounds the cleanup too (it gets one deadline for all its requests).
+    (tmp_path / "pyproject.toml").write_text("[tool.verify-docs]\nstep-deadline = 4\n")
     with FaultProxy(served.address, Fault(decide=lambda n, m, p: "hang")) as proxy:
-        started = time.monotonic()
-        done, _ = _verify(proxy.url, served.token, tmp_path, "--timeout", "1")
-        elapsed = time.monotonic() - started
+        done, report = verify(proxy.url, served.token, tmp_path, "--timeout", "1",
+                              cwd=tmp_path, timeout=30)
     assert done.returncode == 3, done.stdout + done.stderr
-    assert elapsed < 50  # the bound is the subprocess timeout; this only names the intent
+    assert "timed out" in report["guides"][0]["steps"][0]["problems"][0]["message"]
+    [sweep] = report["guides"][0]["cleanup"]
+    assert sweep["outcome"] == "failed" and "cannot list agents" in sweep["detail"]
 
 
 def test_sigint_halfway_cleans_up_and_reports(served: Served, tmp_path: Path) -> None:
@@ -145,7 +91,7 @@ def test_sigint_halfway_cleans_up_and_reports(served: Served, tmp_path: Path) ->
     assert served.token not in out + err
     data = json.loads(report.read_text())
     assert data["summary"]["steps"] == 3
-    _assert_clean(served)
+    assert_clean(served)
 
 
 def test_two_runs_at_once_never_collide(served: Served, tmp_path: Path) -> None:

@@ -141,12 +141,19 @@ def run_real_curl(
 ) -> tuple[int, list[Received]]:
     """Run `command` through bash and the real curl (the oracle only): exit status, requests.
 
-    HOME is the folder, so no ~/.curlrc changes curl, and no proxy variable is passed.
+    HOME is the folder, so no ~/.curlrc changes curl, and no proxy variable is passed; the
+    locale is UTF-8, as in a reader's terminal.
     """
     done = subprocess.run(
         ["bash", "-c", command],
         cwd=folder,
-        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(folder), **(env or {})},
+        env={
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(folder),
+            # A reader's shell is UTF-8: bash turns $'\u00e9' into bytes only in such a locale.
+            "LC_ALL": "C.UTF-8",
+            **(env or {}),
+        },
         stdin=subprocess.DEVNULL,
         capture_output=True,
         timeout=30,

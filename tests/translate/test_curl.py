@@ -171,6 +171,25 @@ SAME: dict[str, str] = {
     "expect-large-body": "curl -d @big.txt localhost:3000",
     "expect-suppressed": "curl -T upload.txt -H 'Expect:' localhost:3000/",
     "combination": "curl -d 'a=1' -X PUT -u u:p -H 'X: y' --compressed -A ua localhost:3000",
+    # Found by the adversarial table (test_curl_adversarial), fixed against the real curl.
+    "get-empty-data-empty-query": "curl -G -d '' 'localhost:3000/x?'",
+    "get-empty-data": "curl -G -d '' localhost:3000/x",
+    "url-query-empty": "curl --url-query '' localhost:3000/x",
+    "query-ends-in-amp": "curl --url-query b 'localhost:3000/x?a=1&'",
+    "get-data-fragment": "curl -G -d 'a=1#b' localhost:3000/x",
+    "get-data-only-fragment": "curl -G -d '#frag' 'localhost:3000/x?q=1'",
+    "url-query-raw-fragment": "curl --url-query '+a#b' localhost:3000/x",
+    "urlencode-empty-file": "curl -d a --data-urlencode 'x@empty.txt' -d b localhost:3000",
+    "upload-empty-no-expect": "curl -T empty.txt localhost:3000/files/",
+    "host-name-spelled": "curl -H 'host: lower.example' -H 'X: 1' localhost:3000",
+    "chunked-custom-data": "curl -H 'Transfer-Encoding: chunked' -d abc localhost:3000",
+    "chunked-custom-form": "curl -H 'Transfer-Encoding: chunked' -F a=b localhost:3000",
+    "one-slash-scheme": "curl 'http:/localhost:3000/x'",
+    "three-slash-scheme": "curl 'HTTP:///localhost:3000/x?q#f'",
+    "form-type-removed": "curl -F a=b -H 'Content-Type:' localhost:3000",
+    "form-type-emptied": "curl -F a=b -H 'Content-Type;' localhost:3000",
+    "ansi-c-unicode": "curl -d $'caf\\u00e9' localhost:3000",
+    "header-leading-blanks": "curl -H 'X-Tab:\t v' -A ' ua' localhost:3000",
 }
 
 # Commands the real curl refuses before sending anything: the translation refuses as well,
@@ -200,6 +219,9 @@ REFUSED: dict[str, tuple[str, str]] = {
     "missing-value": ("curl localhost:3000 -H", "requires parameter"),
     "no-url": ("curl -s", "no URL"),
     "glob-range": ("curl 'localhost:3000/?a[0]=1'", "globbing"),
+    "no-host": ("curl ':3000/x'", "no host"),
+    "scheme-four-slashes": ("curl 'http:////localhost:3000/x'", "too many slashes"),
+    "scheme-like-host": ("curl 'localhost:/x'", "unsupported protocol 'localhost'"),
 }
 
 # Commands curl accepts but the design leaves out: a clear refusal naming the construct.
@@ -221,6 +243,12 @@ OUTSIDE: dict[str, tuple[str, str]] = {
     "other-scheme": ("curl ftp://localhost:3000/", "unsupported protocol"),
     "glob-set": ("curl 'localhost:3000/{a,b}'", "globbing"),
     "two-commands": ("curl localhost:3000; curl localhost:3000", "exactly one curl"),
+    # curl sends trailing blanks as they are; h11 (httpx) refuses to put them on the wire.
+    "trailing-blank-header": ("curl -H 'X: a  ' localhost:3000", "ends in whitespace"),
+    "trailing-blank-agent": ("curl -A 'ua ' localhost:3000", "ends in whitespace"),
+    "empty-bearer": ("curl --oauth2-bearer '' localhost:3000", "--oauth2-bearer ''"),
+    "chunked-no-body": ("curl -H 'Transfer-Encoding: chunked' localhost:3000", "chunked"),
+    "chunked-capital": ("curl -H 'Transfer-Encoding: Chunked' -d a localhost:3000", "Chunked"),
 }
 
 
@@ -243,6 +271,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (base / "name with space.txt").write_bytes(b"spaced\n")
     (base / "pic.PNG").write_bytes(b"\x89PNG\r\n\x1a\nfake")
     (base / "blob.bin").write_bytes(bytes(range(256)))
+    (base / "empty.txt").write_bytes(b"")
     (base / "big.txt").write_bytes(b"x" * (1024 * 1024 + 1))  # curl adds Expect over 1 MiB
     return base
 
