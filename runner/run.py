@@ -12,7 +12,7 @@ import httpx
 from runner.cleanup import AgentLedger
 from runner.context import Context
 from runner.errors import DocError, TargetError
-from runner.jq import render, select
+from runner.jq import PathNotFound, format_path, parse_path, render, select
 from runner.match import ExampleBook, match_response
 from runner.prepare import Outbound, RequestBuilder, is_secret_name, loads_or_none
 from runner.result import Cleanup, Exchange, GuideResult, Problem, StepResult, Verdict
@@ -238,8 +238,12 @@ class _GuideRunner:
             try:
                 value = render(select(body, capture.path), raw=capture.raw)
             except DocError as exc:
+                # Report a JSON path (`$.token`) whether the guide wrote a jq filter or a path.
+                where = capture.path
+                if isinstance(exc, PathNotFound):
+                    where = format_path(parse_path(capture.path))
                 problems.append(Problem(message=f"cannot capture ${capture.name}: {exc.message}",
-                                        source=capture.source, path=capture.path))
+                                        source=capture.source, path=where))
                 continue
             self._assign(capture.name, value)
         return problems
