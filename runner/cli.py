@@ -55,7 +55,15 @@ def cli() -> None:
               help="Seconds a request may take when the guide gives no -m.")
 def run_command(paths: tuple[str, ...], **options: Any) -> None:
     """Verify the guides under PATHS (default: docs/)."""
-    sys.exit(_guarded(lambda: _run(paths, **options)))
+    # SIGTERM ends a run the way Ctrl-C does, from start-up on: clean up, report, exit 130.
+    if _main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
+    status = _guarded(lambda: _run(paths, **options))
+    if _main_thread():
+        # The run is over and reported: a late signal must not change its exit status.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    sys.exit(status)
 
 
 @cli.command("serve")
@@ -109,8 +117,15 @@ def _run(
 
     config = load_config().override(timeout=timeout, jobs=jobs)
     selection = Selection.parse(keyword) if keyword else None
-    guides = [plan_guide(path, display_path=_display(path), root=config.root)
-              for path in find_guides(paths or config.paths)]
+    try:
+        guides = [plan_guide(path, display_path=_display(path), root=config.root)
+                  for path in find_guides(paths or config.paths)]
+    except KeyboardInterrupt:
+        from runner.result import RunResult
+
+        _write_reports(RunResult(target=target or config.target), json_path, junitxml)
+        click.echo("verify-docs: interrupted before any request was sent", err=True)
+        return 130
     if selection is not None:
         guides = [g for g in guides if selection.wants_guide(g)]
     if lint:
@@ -131,8 +146,8 @@ def _run(
         read_only=read_only,
         documented_origin=config.documented_origin.rstrip("/"),
     )
-    chosen = make_target(target or (None if config.target == "embedded" else config.target),
-                         options=options)
+    spec = target or (None if config.target == "embedded" else config.target)
+    chosen = make_target(spec, options=options)
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     result, interrupted = _run_guides(guides, chosen, selection, config.jobs, color)
     from runner.report.terminal import write_terminal
@@ -164,34 +179,29 @@ def _run_guides(
         return run_guide(guide, target, selected=wanted, number=number, cancel=cancel)
 
     interrupted = False
-    previous = signal.signal(signal.SIGTERM, _terminate) if _main_thread() else None
-    try:
-        with Progress(len(guides), enabled=color) as progress, \
-                ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(one, n): n for n in range(len(guides))}
-            try:
-                for future, number in futures.items():
-                    try:
-                        results[number] = future.result()
-                    except Interrupted as stop:
-                        results[number] = stop.result
-                        raise KeyboardInterrupt from None
-                    progress.advance(guides[number].path)
-            except KeyboardInterrupt:
-                interrupted = True
-                cancel.set()
-                for future in futures:
-                    future.cancel()
-                for future, number in futures.items():
-                    if number in results or future.cancelled():
-                        continue
-                    try:
-                        results[number] = future.result()
-                    except Interrupted as stop:
-                        results[number] = stop.result
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+    with Progress(len(guides), enabled=color) as progress, \
+            ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(one, n): n for n in range(len(guides))}
+        try:
+            for future, number in futures.items():
+                try:
+                    results[number] = future.result()
+                except Interrupted as stop:
+                    results[number] = stop.result
+                    raise KeyboardInterrupt from None
+                progress.advance(guides[number].path)
+        except KeyboardInterrupt:
+            interrupted = True
+            cancel.set()
+            for future in futures:
+                future.cancel()
+            for future, number in futures.items():
+                if number in results or future.cancelled():
+                    continue
+                try:
+                    results[number] = future.result()
+                except Interrupted as stop:
+                    results[number] = stop.result
     ordered = tuple(results[n] for n in sorted(results))
     return RunResult(target=target.name, guides=ordered), interrupted
 

@@ -33,3 +33,5 @@ class TargetError(VerifyDocsError):
     """The target could not be reached or failed (refused, timeout, undocumented 5xx): exit 3."""
 
     exit_status = 3
+    unreached = False
+    """True when the request never left (connection refused): nothing can have been applied."""

@@ -17,20 +17,21 @@ from urllib.parse import parse_qsl, urlencode
 
 __all__ = ["RUN_TAG", "Isolation", "new_run_id"]
 
-RUN_TAG = re.compile(r"\+(r[0-9a-f]{4})-[0-9]+@")
+RUN_TAG = re.compile(r"\+(r[0-9a-f]{6})-[0-9]+@")
 """A run's tag in an email (`+r7f3a-1@`); group 1 is the run id."""
 
 
 def new_run_id(taken: Collection[str] = ()) -> str:
-    """A short random id for one run (`r` + 4 hex digits, like `r7f3a`), not one of `taken`.
+    """A short random id for one run (`r` + 6 hex digits, like `r7f3a09`), not one of `taken`.
 
     Emails stay taken after an agent is decommissioned, so an id an earlier run used on the
-    same server would collide with it: pass the ids the server already carries.
+    same server would collide with it: 16 million ids make that unlikely over years of
+    nightly runs, and `taken` rules out the ids the server is known to carry.
     """
-    if len(taken) >= 1 << 16:
+    if len(taken) >= 1 << 24:
         raise ValueError("every run id is taken on this server")
     while True:
-        run_id = "r" + secrets.token_hex(2)
+        run_id = "r" + secrets.token_hex(3)
         if run_id not in taken:
             return run_id
 

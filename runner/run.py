@@ -104,15 +104,17 @@ class _GuideRunner:
         for secret in session.secrets:
             self.secrets.add(secret)
         self.client = httpx.Client(transport=session.transport, follow_redirects=False)
-        self.sender = Sender(self.client, session.retry)
+        self.sender = Sender(self.client, session.retry, cancel=cancel)
         self.builder = RequestBuilder(session, self.context, self.book, self.secrets)
         self.ledger = AgentLedger()
         self.target_fault = False
+        self.reached = False
+        """Whether any request may have reached the target (else there is nothing to clean)."""
         self.read_only_skip: int | None = None
 
     def close(self) -> tuple[Cleanup, ...]:
         try:
-            if self.session.cleanup:
+            if self.session.cleanup and self.reached:
                 return self.ledger.decommission(self.client, self.session)
             return tuple(Cleanup(agent, "kept") for agent in self.ledger.leftovers())
         finally:
@@ -167,10 +169,12 @@ class _GuideRunner:
             return self.skipped(step, f"read-only mode: {outbound.request.method} changes state")
         url = self.secrets.mask(outbound.documented_url)
         try:
-            delivery = self._send(outbound)
+            delivery = self._send(outbound, step.expected.code)
         except TargetError as exc:
             self.target_fault = True
+            self.reached = self.reached or not exc.unreached
             return self._error(step, exc.message, url)
+        self.reached = True
         return self._judge(step, outbound, delivery, url)
 
     def _judge(self, step: Step, outbound: Outbound, delivery: Delivery, url: str) -> StepResult:
@@ -216,7 +220,7 @@ class _GuideRunner:
             self.secrets.add(value)
         self.context.assign(name, value)
 
-    def _send(self, outbound: Outbound) -> Delivery:
+    def _send(self, outbound: Outbound, expected: int | None) -> Delivery:
         curl = outbound.curl
         seconds = curl.timeout if curl and curl.timeout else self.session.timeout
         timeout = httpx.Timeout(seconds, connect=curl.connect_timeout if curl else None)
@@ -225,6 +229,7 @@ class _GuideRunner:
             timeout=timeout,
             follow_redirects=bool(curl and curl.follow_redirects),
             max_redirects=curl.max_redirects if curl else 0,
+            expected_status=expected,
         )
 
     def _capture(self, step: Step, body: Any) -> list[Problem]:

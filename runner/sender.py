@@ -71,6 +71,7 @@ class Sender:
         """
         started = self._clock()
         retries: list[str] = []
+        ever_sent = False
         attempt = 1
         while True:
             try:
@@ -78,14 +79,17 @@ class Sender:
                                            follow_redirects, max_redirects)
             except httpx.HTTPError as exc:
                 sent = not isinstance(exc, _NOT_SENT)
+                ever_sent = ever_sent or sent
                 wait = self._policy.wait_for_failure(request.method, sent=sent, attempt=attempt,
                                                      idempotent=idempotent)
                 if wait is None or not self._in_time(started, wait):
-                    raise self._fault(describe_fault(str(request.url), exc).message,
-                                      retries) from None
+                    fault = self._fault(describe_fault(str(request.url), exc).message, retries)
+                    fault.unreached = not ever_sent
+                    raise fault from None
                 retries.append(f"attempt {attempt}: {type(exc).__name__}; "
                                f"retried after {wait:.1f} s")
             else:
+                ever_sent = True
                 status = response.status_code
                 if status == expected_status:
                     return Delivery(response, self._clock() - started, tuple(retries))

@@ -18,7 +18,7 @@ ISO = Isolation(tag="r7f3a-1", fields=frozenset({"email"}))
 def test_run_ids_are_short_and_distinct() -> None:
     ids = {new_run_id() for _ in range(50)}
     assert len(ids) > 40
-    assert all(len(i) == 5 and i.startswith("r") for i in ids)
+    assert all(len(i) == 7 and i.startswith("r") for i in ids)
 
 
 def test_email_is_tagged_on_the_way_out_and_untagged_on_the_way_back() -> None:
@@ -155,7 +155,7 @@ def test_a_run_id_already_carried_on_the_server_is_never_chosen(
     from runner.target import Session
 
     # 250 agents, newest last: the pages are read from the last one back.
-    agents = [{"agentId": f"id-{i}", "email": f"a{i}+r{i:04x}-1@x.io", "status": "active"}
+    agents = [{"agentId": f"id-{i}", "email": f"a{i}+r{i:06x}-1@x.io", "status": "active"}
               for i in range(250)]
     pages: list[int] = []
 
@@ -167,8 +167,8 @@ def test_a_run_id_already_carried_on_the_server_is_never_chosen(
 
     session = Session(transport=httpx.MockTransport(answer), origin="http://idp.test",
                       variables={"BOOTSTRAP_TOKEN": "t"})
-    # The random source offers taken ids first: r0000 (page 1) and r00f9 (the last page).
-    offered = iter(["0000", "00f9", "beef"])
+    # The random source offers taken ids first: r000000 (page 1) and r0000f9 (the last page).
+    offered = iter(["000000", "0000f9", "00beef"])
     monkeypatch.setattr(secrets, "token_hex", lambda n: next(offered))
-    assert unused_run_id(session) == "rbeef"
+    assert unused_run_id(session) == "r00beef"
     assert pages == [1, 3, 2]
