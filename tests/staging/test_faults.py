@@ -72,7 +72,9 @@ def test_a_target_that_never_answers_ends_within_bounds(served: Served, tmp_path
 
 def test_sigint_halfway_cleans_up_and_reports(served: Served, tmp_path: Path) -> None:
     report = tmp_path / "report.json"
-    with FaultProxy(served.address, Fault(latency=0.4)) as proxy:
+    # Each answer takes 1.5 s, and the signal comes 0.5 s after the registration arrives:
+    # the run is certainly mid-step, even on a loaded machine.
+    with FaultProxy(served.address, Fault(latency=1.5)) as proxy:
         proc = subprocess.Popen(
             [sys.executable, "-m", "runner", str(GUIDE), "--target", proxy.url,
              "--json", str(report)],
