@@ -118,7 +118,8 @@ def _run(
     config = load_config().override(timeout=timeout, jobs=jobs)
     selection = Selection.parse(keyword) if keyword else None
     try:
-        guides = [plan_guide(path, display_path=_display(path), root=config.root)
+        guides = [plan_guide(path, display_path=_display(path), root=config.root,
+                             fixtures=config.root / config.fixtures)
                   for path in find_guides(paths or config.paths)]
     except KeyboardInterrupt:
         from runner.result import RunResult

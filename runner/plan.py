@@ -294,16 +294,16 @@ def _plan_document(document: Document, cwd: Path | None) -> _Planned:
 
 
 def _with_fixtures(
-    planned: _Planned, root: Path | None, stack: tuple[Path, ...]
+    planned: _Planned, folder: Path | None, stack: tuple[Path, ...]
 ) -> _Planned:
     """Prepend the steps of every required fixture (planned recursively) to a file's steps."""
     merged = _Planned(requires=list(planned.requires))
     for name, where in planned.requires:
-        if root is None:
+        if folder is None:
             merged.errors.append((where, f"requires={name}: no repository root (a folder with "
                                          "pyproject.toml) above the guide"))
             continue
-        file = root / "fixtures" / (name if name.endswith(".md") else name + ".md")
+        file = folder / (name if name.endswith(".md") else name + ".md")
         if not file.is_file():
             merged.errors.append((where, f"fixture '{name}' not found, expected "
                                          f"{_display_path(file)}"))
@@ -311,7 +311,7 @@ def _with_fixtures(
         if file.resolve() in stack:
             merged.errors.append((where, f"fixture '{name}' requires itself (a cycle)"))
             continue
-        sub = _plan_file(file, _display_path(file), root, (*stack, file.resolve()))
+        sub = _plan_file(file, _display_path(file), folder, (*stack, file.resolve()))
         merged.steps += sub.steps
         merged.errors += sub.errors
         merged.notes += sub.notes
@@ -321,14 +321,16 @@ def _with_fixtures(
     return merged
 
 
-def _plan_file(path: Path, shown: str, root: Path | None, stack: tuple[Path, ...]) -> _Planned:
+def _plan_file(
+    path: Path, shown: str, folder: Path | None, stack: tuple[Path, ...]
+) -> _Planned:
     try:
         document = read_path(path, shown)
     except DocError as error:
         failed = _Planned()
         failed.error(error, Source(shown, 1))
         return failed
-    return _with_fixtures(_plan_document(document, path.parent), root, stack)
+    return _with_fixtures(_plan_document(document, path.parent), folder, stack)
 
 
 def _guide(path: str, planned: _Planned) -> Guide:
@@ -344,12 +346,24 @@ def _guide(path: str, planned: _Planned) -> Guide:
     )
 
 
-def plan_guide(path: Path, *, display_path: str | None = None, root: Path | None = None) -> Guide:
-    """Read and plan one guide file (its fixtures first); errors land in `Guide.errors`."""
+def plan_guide(
+    path: Path,
+    *,
+    display_path: str | None = None,
+    root: Path | None = None,
+    fixtures: Path | None = None,
+) -> Guide:
+    """Read and plan one guide file (its fixtures first); errors land in `Guide.errors`.
+
+    `requires=NAME` reads `fixtures/NAME.md` (default: the `fixtures` folder of `root`, the
+    repository root found above the guide).
+    """
     shown = display_path if display_path is not None else str(path)
-    if root is None:
-        root = find_root(path.resolve().parent)
-    return _guide(shown, _plan_file(path, shown, root, (path.resolve(),)))
+    if fixtures is None:
+        if root is None:
+            root = find_root(path.resolve().parent)
+        fixtures = None if root is None else root / "fixtures"
+    return _guide(shown, _plan_file(path, shown, fixtures, (path.resolve(),)))
 
 
 def plan_text(
@@ -359,4 +373,5 @@ def plan_text(
     document = read_markdown(text, path)
     if root is None and cwd is not None:
         root = find_root(cwd.resolve())
-    return _guide(path, _with_fixtures(_plan_document(document, cwd), root, ()))
+    folder = None if root is None else root / "fixtures"
+    return _guide(path, _with_fixtures(_plan_document(document, cwd), folder, ()))
