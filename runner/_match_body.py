@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from runner.docjson import DocAny, DocArray, DocEllipsis, DocObject, DocScalar, DocValue
-from runner.jq import Part, Path, format_path, path_matches
+from runner.jq import Part, Path, format_path, json_kind, path_matches
 from runner.result import Problem
 from runner.shapes import (
     HUMAN_TEXT_KEYS,
@@ -36,20 +36,6 @@ def show(value: Any) -> str:
 
 def _items(count: int) -> str:
     return f"{count} item{'s' if count != 1 else ''}"
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
 
 
 def _equal(documented: Any, real: Any) -> bool:
@@ -112,13 +98,13 @@ class BodyMatcher:
         where = format_path(parts)
         if isinstance(doc, DocObject):
             if not isinstance(real, dict):
-                self._fail(f"{where} should be an object, got {_kind(real)}", doc.source, parts,
+                self._fail(f"{where} should be an object, got {json_kind(real)}", doc.source, parts,
                            "an object", show(real))
                 return
             self._object(doc, real, parts)
         elif isinstance(doc, DocArray):
             if not isinstance(real, list):
-                self._fail(f"{where} should be an array, got {_kind(real)}", doc.source, parts,
+                self._fail(f"{where} should be an array, got {json_kind(real)}", doc.source, parts,
                            "an array", show(real))
                 return
             if any(path_matches(pattern, parts) for pattern in self.unordered):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from runner._plan_shell import required_variables
+from runner._plan_shell import invocation_required, required_variables
 from runner.docjson import parse_documented_json, top_level_keys
 from runner.errors import DocError
 from runner.http_block import http_variables
@@ -44,16 +44,7 @@ def _bound_by_field(name: str, fields: set[str]) -> bool:
 def _step_reads(step: Step) -> Iterator[tuple[str, Source]]:
     """What a step's request needs, each with the line of the word that reads it."""
     if step.command is not None:
-        command = step.command
-        own = {assignment.name for assignment in command.prefix}
-        words = list(command.argv) + [a.value for a in command.prefix]
-        if command.stdin is not None:
-            words.append(command.stdin)
-        words += [word for stage in command.pipeline for word in stage]
-        for word in words:
-            for name in required_variables(word):
-                if name not in own:
-                    yield name, word.source
+        yield from invocation_required(step.command)
     if step.http_request is not None:
         for name, source, has_default in http_variables(step.http_request):
             if not has_default:

@@ -82,11 +82,11 @@ def required_variables(word: Word) -> Iterator[str]:
         if isinstance(part, Parameter) and part.default is None:
             yield part.name
         elif isinstance(part, CommandSubstitution):
-            yield from invocation_required(part.command)
+            yield from (name for name, _ in invocation_required(part.command))
 
 
-def invocation_required(command: Invocation) -> Iterator[str]:
-    """Variables a command needs, its own prefix assignments aside."""
+def invocation_required(command: Invocation) -> Iterator[tuple[str, Source]]:
+    """Variables a command needs (its own prefix assignments aside), each where it is read."""
     own = {assignment.name for assignment in command.prefix}
     words = list(command.argv) + [a.value for a in command.prefix]
     if command.stdin is not None:
@@ -95,7 +95,7 @@ def invocation_required(command: Invocation) -> Iterator[str]:
     for word in words:
         for name in required_variables(word):
             if name not in own:
-                yield name
+                yield name, word.source
 
 
 def _mentions_curl(text: str) -> bool:

@@ -25,6 +25,7 @@ __all__ = [
     "PathNotFound",
     "Wildcard",
     "format_path",
+    "json_kind",
     "parse_path",
     "path_matches",
     "render",
@@ -208,7 +209,8 @@ def path_matches(pattern: Sequence[Part], parts: Sequence[Part]) -> bool:
     )
 
 
-def _type_name(value: Any) -> str:
+def json_kind(value: Any) -> str:
+    """How a message names a JSON value's type: `null`, `a string`, `an object`..."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -238,7 +240,7 @@ def select(value: Any, path: str | Path, *, source: Source | None = None) -> Any
         if isinstance(part, int):
             if not isinstance(current, list):
                 raise PathNotFound(
-                    f"{where} not found: {format_path(parts[:depth])} is {_type_name(current)}, "
+                    f"{where} not found: {format_path(parts[:depth])} is {json_kind(current)}, "
                     "not an array",
                     source,
                     path=where,
@@ -251,7 +253,7 @@ def select(value: Any, path: str | Path, *, source: Source | None = None) -> Any
         else:
             if not isinstance(current, dict):
                 raise PathNotFound(
-                    f"{where} not found: {format_path(parts[:depth])} is {_type_name(current)}, "
+                    f"{where} not found: {format_path(parts[:depth])} is {json_kind(current)}, "
                     "not an object",
                     source,
                     path=where,
