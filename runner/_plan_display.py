@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,11 +24,29 @@ from runner.shell import (
 from runner.source import Source
 from runner.step import HttpRequest
 
-__all__ = ["DOCUMENTED_BASE", "Display", "curl_display", "http_display", "step_name"]
+__all__ = ["Display", "curl_display", "documented_origin", "http_display", "step_name"]
 
-DOCUMENTED_BASE = "http://localhost:3000/api/v1"
-"""What `$BASE_URL` stands for in the guides (the run stage moves it to the target)."""
-_DOCUMENTED_ORIGIN = "http://localhost:3000"
+_DOCUMENTED = ContextVar("documented_origin", default="http://localhost:3000")
+"""The origin guides are written against (`[tool.verify-docs] documented-origin`).
+
+A context variable rather than a parameter: it is set once per plan, and threading it
+through every planner function would tie them all to configuration they never read.
+"""
+
+
+@contextmanager
+def documented_origin(origin: str) -> Iterator[None]:
+    """Plan with another documented origin than the design's `http://localhost:3000`."""
+    token = _DOCUMENTED.set(origin.rstrip("/"))
+    try:
+        yield
+    finally:
+        _DOCUMENTED.reset(token)
+
+
+def _base() -> str:
+    """What `$BASE_URL` stands for in the guides (the run stage moves it to the target)."""
+    return _DOCUMENTED.get() + "/api/v1"
 _DATA_OPTIONS = frozenset(
     {"-d", "--data", "--data-raw", "--data-binary", "--data-urlencode", "--data-ascii",
      "--json", "-F", "--form", "--form-string", "-T", "--upload-file"}
@@ -69,7 +89,7 @@ def curl_display(command: Invocation, cwd: Path | None) -> Display:
     back: dict[str, str] = {}
     for index, name in enumerate(names):
         if name == "BASE_URL":
-            env[name] = DOCUMENTED_BASE
+            env[name] = _base()
         else:
             env[name] = _sentinel(index)
             back[env[name]] = "${" + name + "}"
@@ -131,7 +151,7 @@ def _shown(word: Word) -> str:
         if isinstance(part, Literal):
             out.append(part.text)
         elif isinstance(part, Parameter):
-            out.append(DOCUMENTED_BASE if part.name == "BASE_URL" else "${" + part.name + "}")
+            out.append(_base() if part.name == "BASE_URL" else "${" + part.name + "}")
         elif isinstance(part, CommandSubstitution):
             out.append("$(...)")
     return "".join(out)
@@ -175,12 +195,12 @@ def http_display(request: HttpRequest) -> Display:
         head, rest = target.split("{{", 1)
         name, tail = rest.split("}}", 1)
         target = head + "${" + name.strip() + "}" + tail
-    target = target.replace("${BASE_URL}", DOCUMENTED_BASE).replace("$BASE_URL", DOCUMENTED_BASE)
+    target = target.replace("${BASE_URL}", _base()).replace("$BASE_URL", _base())
     where = request.source
     if target.startswith("/"):
         index, host = next(((i, v) for i, (k, v) in enumerate(request.headers)
                             if k.lower() == "host"), (0, None))
-        url = (f"http://{host}" if host else _DOCUMENTED_ORIGIN) + target
+        url = (f"http://{host}" if host else _DOCUMENTED.get()) + target
         if host:
             # Headers follow the request line one per line: point at the Host header itself.
             where = request.source.at(request.source.line + 1 + index)
@@ -202,7 +222,17 @@ def _check_origin(url: str, source: Source, *, allowed: Mapping[str, str]) -> No
         return
     if "$" in host or any(sentinel in host for sentinel in allowed):
         return
-    if (scheme, host, port or 80) != ("http", "localhost", 3000):
+    origin = _DOCUMENTED.get()
+    if (scheme, host, port or _default_port(scheme)) != _origin_parts(origin):
         shown = f"{scheme}://{parts.netloc}"
         raise DocError(f"request to {shown} refused: guides may only call the documented "
-                       f"origin {_DOCUMENTED_ORIGIN}, which is moved to the target", source)
+                       f"origin {origin}, which is moved to the target", source)
+
+
+def _default_port(scheme: str) -> int:
+    return 443 if scheme == "https" else 80
+
+
+def _origin_parts(origin: str) -> tuple[str, str, int]:
+    parts = urlsplit(origin)
+    return parts.scheme, parts.hostname or "", parts.port or _default_port(parts.scheme)

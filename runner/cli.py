@@ -119,7 +119,8 @@ def _run(
     selection = Selection.parse(keyword) if keyword else None
     try:
         guides = [plan_guide(path, display_path=_display(path), root=config.root,
-                             fixtures=config.root / config.fixtures)
+                             fixtures=config.root / config.fixtures,
+                             origin=config.documented_origin)
                   for path in find_guides(paths or config.paths)]
     except KeyboardInterrupt:
         from runner.result import RunResult

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from runner._directive import Directive
-from runner._plan_display import http_display
+from runner._plan_display import documented_origin, http_display
 from runner._plan_lint import unbound_variables
 from runner._plan_shell import CONSOLE_LANGS, SHELL_LANGS, Draft, plan_shell_fence
 from runner._status import expected_status, nearest_prose, prose_between
@@ -352,18 +352,23 @@ def plan_guide(
     display_path: str | None = None,
     root: Path | None = None,
     fixtures: Path | None = None,
+    origin: str | None = None,
 ) -> Guide:
     """Read and plan one guide file (its fixtures first); errors land in `Guide.errors`.
 
     `requires=NAME` reads `fixtures/NAME.md` (default: the `fixtures` folder of `root`, the
-    repository root found above the guide).
+    repository root found above the guide). `origin` is the documented origin, when a
+    project writes its guides against another one than `http://localhost:3000`.
     """
     shown = display_path if display_path is not None else str(path)
     if fixtures is None:
         if root is None:
             root = find_root(path.resolve().parent)
         fixtures = None if root is None else root / "fixtures"
-    return _guide(shown, _plan_file(path, shown, fixtures, (path.resolve(),)))
+    if origin is None:
+        return _guide(shown, _plan_file(path, shown, fixtures, (path.resolve(),)))
+    with documented_origin(origin):
+        return _guide(shown, _plan_file(path, shown, fixtures, (path.resolve(),)))
 
 
 def plan_text(

@@ -36,3 +36,21 @@ def test_requires_reads_the_configured_fixtures_folder(
     assert outcome.exit_code == 0, outcome.output
     steps = json.loads((tmp_path / "r.json").read_text())["guides"][0]["steps"]
     assert [s.get("path") for s in steps] == ["recipes/empty-list.md", None]
+
+
+def test_a_configured_documented_origin_is_accepted_literally_and_others_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.verify-docs]\ndocumented-origin = "https://api.sentryagent.ai"\n')
+    (tmp_path / "docs").mkdir()
+    guide = RECIPE.replace("http://localhost:3000", "https://api.sentryagent.ai")
+    (tmp_path / "docs" / "g.md").write_text(guide)
+    (tmp_path / "docs" / "old.md").write_text(RECIPE)
+    monkeypatch.chdir(tmp_path)
+    ran = CliRunner().invoke(cli, ["docs/g.md"])
+    assert ran.exit_code == 0, ran.output
+    refused = CliRunner().invoke(cli, ["--lint", "docs/old.md"])
+    assert refused.exit_code == 2
+    assert "docs/old.md:4: request to http://localhost:3000 refused" in refused.output
+    assert "https://api.sentryagent.ai" in refused.output
