@@ -130,10 +130,12 @@ class ExampleBook:
         Longest first, in one pass, so an example inside a longer one is never half replaced.
         """
         examples = self._full_examples()
-        if not examples:
+        # Most request words hold no documented example: only those present are compiled.
+        present = [example for example in examples if example in text]
+        if not present:
             return text
         pattern = re.compile(
-            "|".join(re.escape(example) for example in sorted(examples, key=len, reverse=True))
+            "|".join(re.escape(example) for example in sorted(present, key=len, reverse=True))
         )
         return pattern.sub(lambda found: examples[found.group()], text)
 
