@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from runner.errors import DocError
+from runner.shell import UnboundVariable
 from runner.source import Source
 from runner.step import DocumentedResponse, HttpRequest
 
 __all__ = [
+    "fill_template",
     "http_variables",
     "is_status_line",
     "parse_http",
@@ -149,6 +151,29 @@ def template_variables(text: str) -> Iterator[tuple[str, int, bool]]:
     for match in _VARIABLE.finditer(text):
         name = match.group(1) or match.group(2) or match.group(4)
         yield name, match.start(), match.group(3) is not None
+
+
+def fill_template(text: str, variables: Mapping[str, str], source: Source) -> str:
+    """Replace every variable reference as template_variables finds them.
+
+    `${NAME:-x}` uses `x` when NAME is unset or empty, `${NAME-x}` only when unset, as in
+    the shell; any other unknown NAME raises UnboundVariable.
+    """
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2) or match.group(4)
+        default = match.group(3)
+        if default is not None:
+            fallback = default.removeprefix(":")[1:]
+            current = variables.get(name)
+            if current is None or (default.startswith(":") and current == ""):
+                return fallback
+            return current
+        if name not in variables:
+            raise UnboundVariable(name, source)
+        return variables[name]
+
+    return _VARIABLE.sub(value, text)
 
 
 def http_variables(request: HttpRequest) -> list[tuple[str, Source, bool]]:

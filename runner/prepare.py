@@ -12,12 +12,12 @@ import httpx
 from runner.context import Context
 from runner.curl import CurlRequest, build_request
 from runner.errors import DocError
+from runner.http_block import fill_template
 from runner.match import ExampleBook
 from runner.secrets import SecretSet
 from runner.shell import Invocation, expand_argv, expand_word
 from runner.step import HttpRequest, Step
 from runner.target import Session
-from runner.templating import fill_template
 
 __all__ = ["Outbound", "RequestBuilder", "is_secret_name"]
 

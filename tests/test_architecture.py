@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The front end (read, translate, plan) knows nothing of execution or output.
 FRONT_END = {"read", "shell", "curl", "http_block", "plan", "discover", "step",
-             "docjson", "source", "errors", "templating", "jq", "status", "directive"}
+             "docjson", "source", "errors", "jq", "status", "directive"}
 FORBIDDEN_IN_FRONT_END = {"runner.run", "runner.target", "runner.match", "runner.report",
                           "runner.cli", "runner.pytest_plugin", "fixtures", "pytest", "rich",
                           "click"}
