@@ -122,9 +122,7 @@ class RequestBuilder:
         return Outbound(moved, curl, documented)
 
     def _collect_secrets(self, request: httpx.Request) -> None:
-        auth = request.headers.get("authorization")
-        if auth:
-            self._secrets.add(auth.split(" ", 1)[-1])
+        self._secrets.collect_from_headers(request.headers.multi_items())
         content_type = request.headers.get("content-type", "")
         text = request.content.decode("utf-8", "replace")
         if "json" in content_type:

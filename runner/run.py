@@ -17,7 +17,7 @@ from runner.match import ExampleBook, match_response
 from runner.prepare import Outbound, RequestBuilder, is_secret_name, loads_or_none
 from runner.result import Cleanup, Exchange, GuideResult, Problem, StepResult, Verdict
 from runner.retry import SAFE_METHODS
-from runner.secrets import SecretSet
+from runner.secrets import SecretSet, mask_headers
 from runner.sender import Delivery, Sender
 from runner.shell import UnboundVariable, expand_word
 from runner.step import Guide, Step
@@ -259,10 +259,10 @@ class _GuideRunner:
         return Exchange(
             method=request.method,
             url=mask(str(request.url)),
-            request_headers=tuple((k, mask(v)) for k, v in _masked_headers(request.headers)),
+            request_headers=mask_headers(request.headers.multi_items(), self.secrets),
             request_body=mask(request.content.decode("utf-8", "replace")[:_BODY_LIMIT]),
             status=response.status_code,
-            response_headers=tuple((k, mask(v)) for k, v in response.headers.multi_items()),
+            response_headers=mask_headers(response.headers.multi_items(), self.secrets),
             response_body=mask(response.text[:_BODY_LIMIT]),
             elapsed=elapsed,
         )
@@ -281,13 +281,3 @@ def _changes_state(request: httpx.Request) -> bool:
     if request.method in SAFE_METHODS:
         return False
     return not (request.method == "POST" and request.url.path.endswith(_READ_ONLY_POSTS))
-
-
-def _masked_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
-    out = []
-    for name, value in headers.multi_items():
-        if name.lower() in ("authorization", "proxy-authorization", "cookie"):
-            scheme = value.split(" ", 1)[0] if " " in value else ""
-            value = f"{scheme} ***".strip()
-        out.append((name, value))
-    return out
