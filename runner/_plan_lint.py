@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from runner._plan_shell import invocation_required, required_variables
-from runner.docjson import parse_documented_json, top_level_keys
+from runner.docjson import top_level_keys
 from runner.errors import DocError
 from runner.http_block import http_variables
 from runner.source import Source
@@ -28,9 +28,7 @@ def response_keys(response: DocumentedResponse | None) -> tuple[str, ...]:
     if response.body.lstrip()[:1] not in ("{", "["):
         return ()
     try:
-        return top_level_keys(
-            parse_documented_json(response.body, source=response.source.at(response.body_line))
-        )
+        return top_level_keys(response.parsed_body())
     except DocError:
         return ()
 

@@ -202,7 +202,7 @@ def _body_problems(step: Step, documented: DocumentedResponse, response: httpx.R
             return []
         return [Problem(message="the response body differs from the guide", source=body_source,
                         path=None, expected=want, actual=got)]
-    doc = parse_documented_json(documented.body, source=body_source)
+    doc = documented.parsed_body()
     if not ok:
         if not response.content.strip():
             if isinstance(doc, DocObject) and not doc.members:

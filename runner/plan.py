@@ -15,7 +15,7 @@ from runner._plan_display import documented_origin, http_display
 from runner._plan_lint import unbound_variables
 from runner._plan_shell import CONSOLE_LANGS, SHELL_LANGS, Draft, plan_shell_fence
 from runner._status import expected_status, nearest_prose, prose_between
-from runner.docjson import has_error_shape, parse_documented_json
+from runner.docjson import has_error_shape
 from runner.errors import DocError
 from runner.http_block import (
     http_variables,
@@ -222,7 +222,7 @@ class _Planner:
                     # A paragraph ending in `:` introduces what follows, not this request.
                     prose += [after for after in nearest_prose(blocks, block.index, +1)
                               if not after.text.rstrip().endswith(":")]
-            checked = self._checked_body(response)
+            response, checked = self._checked_body(response)
             expected = expected_status(
                 directive.status if last and directive else None,
                 _status_source(block),
@@ -254,17 +254,19 @@ class _Planner:
             ))
         return steps
 
-    def _checked_body(self, response: DocumentedResponse | None) -> bool | None:
-        """Whether a documented JSON body has the error shape (None: no JSON body)."""
+    def _checked_body(
+        self, response: DocumentedResponse | None
+    ) -> tuple[DocumentedResponse | None, bool | None]:
+        """The response with its JSON body read once for every later stage, and whether
+        that body has the error shape (None: no JSON body)."""
         if response is None or response.body.lstrip()[:1] not in ("{", "["):
-            return None
+            return response, None
         try:
-            document = parse_documented_json(
-                response.body, source=response.source.at(response.body_line))
+            document = response.parsed_body()
         except DocError as error:
             self.out.error(error, response.source)
-            return None
-        return has_error_shape(document)
+            return response, None
+        return replace(response, document=document), has_error_shape(document)
 
 
 def _status_source(block: _RequestBlock) -> Source | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal as L
 
+from runner.docjson import DocValue, parse_documented_json
 from runner.shell import Assignment, Invocation
 from runner.source import Source
 
@@ -45,6 +46,18 @@ class DocumentedResponse:
     status: int | None = None
     """The status from an `HTTP/1.1 201 Created` line, if any."""
     headers: tuple[tuple[str, str], ...] = ()
+    document: DocValue | None = None
+    """`body` read as documented JSON, once, by the planner (None when it is not JSON)."""
+
+    def parsed_body(self) -> DocValue:
+        """`body` as documented JSON: the planner's reading, or a fresh one.
+
+        Raises:
+            DocError: the body is not documented JSON.
+        """
+        if self.document is not None:
+            return self.document
+        return parse_documented_json(self.body, source=self.source.at(self.body_line))
 
 
 @dataclass(frozen=True, slots=True)

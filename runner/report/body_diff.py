@@ -20,7 +20,6 @@ from runner.docjson import (
     DocObject,
     DocScalar,
     DocValue,
-    parse_documented_json,
 )
 from runner.errors import DocError
 from runner.jq import Part, format_path, parse_path
@@ -110,8 +109,7 @@ def _bodies(result: StepResult) -> tuple[DocValue, Any] | None:
     ):
         return None
     try:
-        body_source = documented.source.at(documented.body_line)
-        doc = parse_documented_json(documented.body, source=body_source)
+        doc = documented.parsed_body()
         real = json.loads(exchange.response_body)
     except (DocError, ValueError):
         return None
