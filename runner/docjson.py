@@ -7,6 +7,7 @@ a bare `<placeholder>` as a value.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass
@@ -96,91 +97,98 @@ class DocArray:
 
 DocValue = Union[DocScalar, DocAny, DocObject, DocArray]  # noqa: UP007 (a runtime alias)
 
+# One match per token, the blanks before it included (the tokenizer is the hot loop of
+# planning); anything else is `bad`, so no character is skipped unseen. Punctuation is
+# its own kind, so the parser compares one string per token.
 _TOKEN = re.compile(
     r"""
-    (?P<space>[ \t\r\n]+)
-  | (?P<line_comment>//[^\n]*)
-  | (?P<block_comment>/\*.*?\*/)
-  | (?P<open_comment>/\*)
-  | (?P<string>"(?:[^"\\\n]|\\.)*")
-  | (?P<number>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
-  | (?P<ellipsis>\.\.\.|…)
-  | (?P<word>true|false|null)
-  | (?P<placeholder><[^<>\n"]+>)
-  | (?P<punct>[{}\[\]:,])
+    [ \t\r\n]*
+    (?:
+        (?P<comment>//[^\n]*|/\*.*?\*/)
+      | (?P<open_comment>/\*)
+      | (?P<string>"[^"\\\n]*(?:\\.[^"\\\n]*)*")
+      | (?P<number>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
+      | (?P<ellipsis>\.\.\.|…)
+      | (?P<word>true|false|null)
+      | (?P<placeholder><[^<>\n"]+>)
+      | (?P<punct>[{}\[\]:,])
+      | (?P<bad>[^ \t\r\n])
+    )
     """,
     re.VERBOSE | re.DOTALL,
 )
+_NEEDS_DECODING = re.compile(r"[\\\x00-\x1f]")
+_WORDS: dict[str, Scalar] = {"true": True, "false": False, "null": None}
+
+_Token = tuple[str, str, int]
+"""(kind, text, offset in the text); the kind of punctuation is the character itself."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
-    kind: str
-    text: str
-    line: int
-    """0-based, relative to the first line of the text."""
-    column: int
+class _Lines:
+    """Offsets in the documented text -> places in the guide."""
+
+    def __init__(self, text: str, source: Source) -> None:
+        self._starts = [0] + [found.end() for found in re.finditer("\n", text)]
+        self._source = source
+
+    def at(self, offset: int) -> Source:
+        line = bisect.bisect_right(self._starts, offset) - 1
+        return self._source.at(self._source.line + line, offset - self._starts[line] + 1)
+
+
+def _tokenize(text: str, lines: _Lines) -> list[_Token]:
+    tokens: list[_Token] = []
+    for found in _TOKEN.finditer(text):
+        kind = found.lastgroup
+        assert kind is not None
+        if kind == "comment":
+            continue
+        start = found.start(kind)
+        if kind == "bad":
+            bad = re.match(r"[^\s,:{}\[\]]{1,20}|.", text[start:], re.DOTALL)
+            raise DocError(
+                "invalid documented JSON, expected a JSON value or punctuation, "
+                f"got `{bad.group() if bad else ''}`",
+                lines.at(start),
+            )
+        if kind == "open_comment":
+            raise DocError("invalid documented JSON, `/*` comment is never closed",
+                           lines.at(start))
+        chunk = found.group(kind)
+        tokens.append((chunk if kind == "punct" else kind, chunk, start))
+    return tokens
 
 
 def _describe(token: _Token | None) -> str:
     if token is None:
         return "the end of the JSON"
-    if token.kind == "string":
-        return f"string {token.text}"
-    return f"`{token.text}`"
-
-
-def _tokenize(text: str, source: Source) -> list[_Token]:
-    tokens: list[_Token] = []
-    position = 0
-    line = 0
-    line_start = 0
-    while position < len(text):
-        found = _TOKEN.match(text, position)
-        column = position - line_start + 1
-        if found is None or found.lastgroup is None:
-            bad = re.match(r"[^\s,:{}\[\]]{1,20}|.", text[position:], re.DOTALL)
-            raise DocError(
-                "invalid documented JSON, expected a JSON value or punctuation, "
-                f"got `{bad.group() if bad else ''}`",
-                source.at(source.line + line, column),
-            )
-        kind = found.lastgroup
-        chunk = found.group()
-        if kind == "open_comment":
-            raise DocError("invalid documented JSON, `/*` comment is never closed",
-                           source.at(source.line + line, column))
-        if kind not in {"space", "line_comment", "block_comment"}:
-            tokens.append(_Token(kind, chunk, line, column))
-        if "\n" in chunk:
-            line += chunk.count("\n")
-            line_start = position + chunk.rindex("\n") + 1
-        position = found.end()
-    return tokens
+    if token[0] == "string":
+        return f"string {token[1]}"
+    return f"`{token[1]}`"
 
 
 class _Parser:
     """A recursive-descent parser over the tokens, tracking lines for every node."""
 
-    def __init__(self, tokens: list[_Token], source: Source) -> None:
+    def __init__(self, tokens: list[_Token], lines: _Lines, text: str) -> None:
         self._tokens = tokens
         self._index = 0
-        self._source = source
+        self._lines = lines
+        self._text = text
 
     def _at(self, token: _Token | None) -> Source:
         if token is None:
-            last = self._tokens[-1]
-            return self._source.at(self._source.line + last.line, last.column + len(last.text))
-        return self._source.at(self._source.line + token.line, token.column)
-
-    def _peek(self) -> _Token | None:
-        return self._tokens[self._index] if self._index < len(self._tokens) else None
+            # Just past the last token (where the missing one was due).
+            _, text, offset = self._tokens[-1]
+            return self._lines.at(offset + len(text))
+        return self._lines.at(token[2])
 
     def _next(self) -> _Token | None:
-        token = self._peek()
-        if token is not None:
-            self._index += 1
-        return token
+        index = self._index
+        if index < len(self._tokens):
+            self._index = index + 1
+            return self._tokens[index]
+        return None
 
     def _fail(self, expected: str, token: _Token | None) -> DocError:
         return DocError(
@@ -190,41 +198,44 @@ class _Parser:
 
     def parse_document(self) -> DocValue:
         value = self._value()
-        trailing = self._peek()
-        if trailing is not None:
-            raise self._fail("the end of the JSON", trailing)
+        if self._index < len(self._tokens):
+            raise self._fail("the end of the JSON", self._tokens[self._index])
         return value
 
     def _value(self) -> DocValue:
         token = self._next()
         if token is None:
             raise self._fail("a JSON value", token)
+        kind, text, _ = token
         at = self._at(token)
-        if token.kind == "punct" and token.text == "{":
-            return self._object(at)
-        if token.kind == "punct" and token.text == "[":
-            return self._array(at)
-        if token.kind == "ellipsis":
-            return DocAny(at)
-        if token.kind == "placeholder":
-            return DocScalar(token.text, at, placeholder=True)
-        if token.kind == "string":
+        if kind == "string":
             return DocScalar(self._string(token), at)
-        if token.kind == "number":
+        if kind == "{":
+            return self._object(at)
+        if kind == "[":
+            return self._array(at)
+        if kind == "number":
             number: int | float = (
-                int(token.text) if re.fullmatch(r"-?[0-9]+", token.text) else float(token.text)
+                float(text) if "." in text or "e" in text or "E" in text else int(text)
             )
             return DocScalar(number, at)
-        if token.kind == "word":
-            return DocScalar({"true": True, "false": False, "null": None}[token.text], at)
+        if kind == "word":
+            return DocScalar(_WORDS[text], at)
+        if kind == "ellipsis":
+            return DocAny(at)
+        if kind == "placeholder":
+            return DocScalar(text, at, placeholder=True)
         raise self._fail("a JSON value", token)
 
     def _string(self, token: _Token) -> str:
+        text = token[1]
+        if _NEEDS_DECODING.search(text) is None:
+            return text[1:-1]
         try:
-            decoded = json.loads(token.text)
+            decoded = json.loads(text)
         except json.JSONDecodeError as error:
             raise DocError(
-                f"invalid documented JSON, expected a valid string escape, got {token.text}",
+                f"invalid documented JSON, expected a valid string escape, got {text}",
                 self._at(token),
             ) from error
         assert isinstance(decoded, str)
@@ -236,50 +247,54 @@ class _Parser:
         more = False
         while True:
             token = self._next()
-            if token is None:
-                raise self._fail("a key or `}`", token)
-            if token.kind == "punct" and token.text == "}":
+            kind = token[0] if token is not None else None
+            if kind == "}":
                 return DocObject(tuple(members), at, more)
-            if token.kind == "ellipsis":
+            if kind == "ellipsis":
                 more = True
-            elif token.kind == "string":
+            elif kind == "string":
+                assert token is not None
                 key = self._string(token)
                 key_at = self._at(token)
                 if key in seen:
                     raise DocError(
-                        f"invalid documented JSON, key {token.text} is written twice "
+                        f"invalid documented JSON, key {token[1]} is written twice "
                         f"(first at line {seen[key].line})",
                         key_at,
                     )
                 seen[key] = key_at
                 colon = self._next()
-                if colon is None or colon.text != ":" or colon.kind != "punct":
+                if colon is None or colon[0] != ":":
                     raise self._fail("`:` after the key", colon)
                 members.append(DocMember(key, self._value(), key_at))
             else:
-                raise self._fail("a key (a double-quoted string) or `}`", token)
+                raise self._fail(
+                    "a key or `}`" if token is None else "a key (a double-quoted string) or `}`",
+                    token,
+                )
             separator = self._next()
-            if separator is not None and separator.kind == "punct" and separator.text == "}":
+            if separator is not None and separator[0] == "}":
                 return DocObject(tuple(members), at, more)
-            if separator is None or separator.kind != "punct" or separator.text != ",":
+            if separator is None or separator[0] != ",":
                 raise self._fail("`,` or `}`", separator)
 
     def _array(self, at: Source) -> DocArray:
         items: list[DocValue | DocEllipsis] = []
+        tokens = self._tokens
         while True:
-            token = self._peek()
-            if token is not None and token.kind == "punct" and token.text == "]":
-                self._next()
+            token = tokens[self._index] if self._index < len(tokens) else None
+            if token is not None and token[0] == "]":
+                self._index += 1
                 return DocArray(tuple(items), at)
-            if token is not None and token.kind == "ellipsis":
-                self._next()
+            if token is not None and token[0] == "ellipsis":
+                self._index += 1
                 items.append(DocEllipsis(self._at(token)))
             else:
                 items.append(self._value())
             separator = self._next()
-            if separator is not None and separator.kind == "punct" and separator.text == "]":
+            if separator is not None and separator[0] == "]":
                 return DocArray(tuple(items), at)
-            if separator is None or separator.kind != "punct" or separator.text != ",":
+            if separator is None or separator[0] != ",":
                 raise self._fail("`,` or `]`", separator)
 
 
@@ -289,10 +304,11 @@ def parse_documented_json(text: str, *, source: Source) -> DocValue:
     Raises:
         DocError: at the offending line, with what was expected and what was found.
     """
-    tokens = _tokenize(text, source)
+    lines = _Lines(text, source)
+    tokens = _tokenize(text, lines)
     if not tokens:
         raise DocError("invalid documented JSON, expected a JSON value, got nothing", source)
-    return _Parser(tokens, source).parse_document()
+    return _Parser(tokens, lines, text).parse_document()
 
 
 def top_level_keys(doc: DocValue) -> tuple[str, ...]:
