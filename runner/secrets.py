@@ -268,6 +268,9 @@ def _mask_cookie(value: str, *, attributes: bool) -> str:
     return "; ".join(masked)
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
 def _base64_forms(value: str) -> set[str]:
     """Standard and URL-safe base64, with and without padding."""
     data = value.encode("utf-8")
@@ -288,6 +291,8 @@ def _encodings_of_each(values: Iterable[str]) -> set[str]:
 
 def _encodings(value: str) -> set[str]:
     """The value raw, URL-encoded (`quote`, `quote_plus`), `+` for spaces and JSON-escaped."""
+    if _UNRESERVED.fullmatch(value):
+        return {value}  # no encoder changes these characters (a JWT's, a hex secret's)
     forms = {
         value,
         quote(value, safe=""),
