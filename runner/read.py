@@ -6,6 +6,7 @@ holding shorter ones); `token.map` gives the lines. Nothing here knows shell, cu
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +76,9 @@ class Document:
     errors: tuple[DocError, ...] = ()
 
 
+@functools.cache
 def _markdown() -> MarkdownIt:
+    # One parser for every page: parsing never changes it, so threads may share it.
     return MarkdownIt("commonmark").enable("table")
 
 

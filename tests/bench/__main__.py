@@ -20,6 +20,7 @@ from tests.bench.generate import GeneratedTree, generate_tree
 from tests.bench.measure import (
     RunnerRun,
     best_of,
+    markdown_only,
     peak_memory,
     profile,
     run_runner,
@@ -47,6 +48,8 @@ class Row:
     floor_cpu: float
     runner_peak: int | None
     floor_peak: int | None
+    markdown_s: float
+    """markdown-it alone on the same tree: a cost every Markdown-reading runner pays."""
     runner: RunnerRun
     floor: FloorRun
 
@@ -114,6 +117,7 @@ def _measure(tree: GeneratedTree, label: str, args: argparse.Namespace) -> Row:
 
     runner_timing = best_of(repeat, runner)
     floor_timing = best_of(repeat, floor)
+    markdown_timing = best_of(repeat, lambda: markdown_only(tree.paths))
     memory = not args.no_memory
     return Row(
         label=label,
@@ -124,6 +128,7 @@ def _measure(tree: GeneratedTree, label: str, args: argparse.Namespace) -> Row:
         floor_cpu=floor_timing.cpu,
         runner_peak=peak_memory(runner) if memory else None,
         floor_peak=peak_memory(floor) if memory else None,
+        markdown_s=markdown_timing.wall,
         runner=runner_timing.value,
         floor=floor_timing.value,
     )
@@ -152,6 +157,12 @@ def _table(rows: Sequence[Row]) -> None:
               f"run+match {_per_step(run.run_s, row.steps)}  "
               f"report {_per_step(run.report_s, row.steps)}  "
               f"| floor {_per_step(row.floor_s, row.steps)}")
+    print("the least a runner reading Markdown with markdown-it can cost: the floor plus "
+          "markdown-it's parse alone")
+    for row in rows:
+        least = (row.floor_s + row.markdown_s) / row.floor_s
+        print(f"{row.label:>10}  markdown-it {_per_step(row.markdown_s, row.steps)} ms/step, "
+              f"so no such runner's ratio can be below {least:.2f}")
 
 
 def _per_step(seconds: float, steps: int) -> str:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from markdown_it import MarkdownIt
+
 from runner.plan import plan_guide
 from runner.report.terminal import write_terminal
 from runner.result import GuideResult, RunResult
@@ -25,6 +27,7 @@ __all__ = [
     "RunnerRun",
     "Timing",
     "best_of",
+    "markdown_only",
     "peak_memory",
     "profile",
     "run_runner",
@@ -76,6 +79,16 @@ def run_runner(paths: Sequence[Path], root: Path | None) -> RunnerRun:
         run_s=run_s,
         report_s=report_s,
     )
+
+
+def markdown_only(paths: Sequence[Path]) -> int:
+    """Only what any reader of these guides must do: markdown-it parsing each file.
+
+    Added to the floor, it is the least a runner that reads Markdown with markdown-it can
+    cost, whatever it does after; returns the number of tokens, so nothing is optimized away.
+    """
+    parser = MarkdownIt("commonmark").enable("table")
+    return sum(len(parser.parse(path.read_text(encoding="utf-8"))) for path in paths)
 
 
 def _shown(path: Path, root: Path | None) -> str:
