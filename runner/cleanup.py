@@ -104,11 +104,11 @@ class AgentLedger:
                     response = sender.send(request,
                                            timeout=httpx.Timeout(session.timeout)).response
                 except TargetError as exc:
-                    return Cleanup("", "failed", f"cannot list agents to find ones tagged "
+                    return Cleanup(None, "failed", f"cannot list agents to find ones tagged "
                                                  f"{tag.strip('+@')}: {exc.message}")
                 data = _page(response)
                 if data is None:
-                    return Cleanup("", "failed", f"cannot list agents to find ones tagged "
+                    return Cleanup(None, "failed", f"cannot list agents to find ones tagged "
                                                  f"{tag.strip('+@')}: GET answered "
                                                  f"{response.status_code}")
                 for agent in data:

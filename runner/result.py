@@ -75,7 +75,8 @@ class GuideResult:
 class Cleanup:
     """One agent decommissioned (or not) after its guide ended."""
 
-    agent_id: str
+    agent_id: str | None
+    """None for the sweep that looks for agents whose registration answer was lost."""
     outcome: L["decommissioned", "failed", "kept"]
     detail: str = ""
 

@@ -69,7 +69,8 @@ def _guide(out: list[Segment], guide: GuideResult, *, verbose: bool) -> None:
     for cleanup in guide.cleanup:
         if cleanup.outcome == "failed" or verbose:
             detail = f": {cleanup.detail}" if cleanup.detail else ""
-            text = f"  cleanup: agent {cleanup.agent_id} {cleanup.outcome}{detail}"
+            what = "sweep" if cleanup.agent_id is None else f"agent {cleanup.agent_id}"
+            text = f"  cleanup: {what} {cleanup.outcome}{detail}"
             out += [(text, "red" if cleanup.outcome == "failed" else "dim"), ("\n", "")]
 
 

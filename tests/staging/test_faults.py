@@ -68,6 +68,8 @@ def test_a_target_that_never_answers_ends_within_bounds(served: Served, tmp_path
     assert "timed out" in report["guides"][0]["steps"][0]["problems"][0]["message"]
     [sweep] = report["guides"][0]["cleanup"]
     assert sweep["outcome"] == "failed" and "cannot list agents" in sweep["detail"]
+    assert sweep["agentId"] is None  # a sweep names no agent, rather than an empty one
+    assert "cleanup: sweep failed: cannot list agents" in done.stdout
 
 
 def test_sigint_halfway_cleans_up_and_reports(served: Served, tmp_path: Path) -> None:
