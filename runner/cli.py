@@ -7,6 +7,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,7 @@ import click
 from runner.errors import VerifyDocsError
 
 if TYPE_CHECKING:
-    from runner.result import RunResult
+    from runner.result import GuideResult, RunResult
     from runner.selection import Selection
     from runner.step import Guide
     from runner.target import Target
@@ -151,25 +152,42 @@ def _run(
     spec = target or (None if config.target == "embedded" else config.target)
     chosen = make_target(spec, options=options)
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    result, interrupted = _run_guides(guides, chosen, selection, config.jobs, color)
+    outcome = _run_guides(guides, chosen, selection, config.jobs, color)
     from runner.report.terminal import write_terminal
 
-    write_terminal(result, sys.stdout, verbose=verbose, color=color)
-    _write_reports(result, json_path, junitxml)
-    if interrupted:
+    write_terminal(outcome.result, sys.stdout, verbose=verbose, color=color)
+    _write_reports(outcome.result, json_path, junitxml)
+    if outcome.abandoned:
+        click.echo("verify-docs: interrupted twice; reported what ran, cleanup abandoned",
+                   err=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Worker threads may still be waiting on the target; exiting normally would join them.
+        os._exit(130)
+    if outcome.interrupted:
         click.echo("verify-docs: interrupted; cleaned up and reported what ran", err=True)
         return 130
-    return result.exit_status
+    return outcome.result.exit_status
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """What `_run_guides` ends with: the results, and how the run was stopped, if it was."""
+
+    result: RunResult
+    interrupted: bool = False
+    abandoned: bool = False
+    """Interrupted a second time while guides were cleaning up: nobody waits for them."""
 
 
 def _run_guides(
     guides: Sequence[Guide], target: Target, selection: Selection | None, jobs: int, color: bool
-) -> tuple[RunResult, bool]:
+) -> _Outcome:
     """Run guides (in parallel up to `jobs`), keeping their order in the results."""
     from concurrent.futures import ThreadPoolExecutor
 
     from runner.report.terminal import Progress
-    from runner.result import GuideResult, RunResult
+    from runner.result import RunResult
     from runner.run import Interrupted, run_guide
 
     cancel = threading.Event()
@@ -180,9 +198,9 @@ def _run_guides(
         wanted = selection.step_filter(guide) if selection is not None else None
         return run_guide(guide, target, selected=wanted, number=number, cancel=cancel)
 
-    interrupted = False
-    with Progress(len(guides), enabled=color) as progress, \
-            ThreadPoolExecutor(max_workers=jobs) as pool:
+    interrupted = abandoned = False
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    with Progress(len(guides), enabled=color) as progress:
         futures = {pool.submit(one, n): n for n in range(len(guides))}
         try:
             for future, number in futures.items():
@@ -197,15 +215,37 @@ def _run_guides(
             cancel.set()
             for future in futures:
                 future.cancel()
-            for future, number in futures.items():
-                if number in results or future.cancelled():
-                    continue
-                try:
-                    results[number] = future.result()
-                except Interrupted as stop:
-                    results[number] = stop.result
+            if any(n not in results and not f.cancelled() for f, n in futures.items()):
+                click.echo("verify-docs: interrupted; letting running guides clean up "
+                           "(interrupt again to stop now)", err=True)
+            try:
+                for future, number in futures.items():
+                    if number in results or future.cancelled():
+                        continue
+                    try:
+                        results[number] = future.result()
+                    except Interrupted as stop:
+                        results[number] = stop.result
+            except KeyboardInterrupt:
+                # Twice: stop waiting. What finished is reported; what did not says so.
+                abandoned = True
+                for future, number in futures.items():
+                    if number not in results and not future.cancelled():
+                        results[number] = _abandoned(guides[number].path)
+    pool.shutdown(wait=not abandoned, cancel_futures=True)
     ordered = tuple(results[n] for n in sorted(results))
-    return RunResult(target=target.name, guides=ordered), interrupted
+    return _Outcome(RunResult(target=target.name, guides=ordered), interrupted, abandoned)
+
+
+def _abandoned(path: str) -> GuideResult:
+    from runner.result import GuideResult
+    from runner.source import Source
+
+    return GuideResult(path=path, status="error", errors=((
+        Source(path, 1),
+        "interrupted again while this guide was running or cleaning up: its results were "
+        "not waited for, and agents it created may remain on the target",
+    ),))
 
 
 def _terminate(signum: int, frame: object) -> None:

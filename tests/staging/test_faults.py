@@ -98,6 +98,37 @@ def test_sigint_halfway_cleans_up_and_reports(served: Served, tmp_path: Path) ->
     assert_clean(served)
 
 
+def test_second_sigint_stops_waiting_for_cleanup_and_still_reports(
+    served: Served, tmp_path: Path
+) -> None:
+    report = tmp_path / "report.json"
+    # Every answer takes 3 s: the guide is still mid-step or cleaning up at the second signal.
+    with FaultProxy(served.address, Fault(latency=3.0)) as proxy:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "runner", str(GUIDE), "--target", proxy.url,
+             "--json", str(report)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "IDP_BOOTSTRAP_TOKEN": served.token})
+        assert proc.stderr is not None
+        deadline = time.monotonic() + 30
+        while not proxy.fault.seen:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        # The run says it is waiting for the guide to clean up: the moment to insist.
+        first = proc.stderr.readline()
+        assert "interrupt again to stop now" in first, first
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, out + err
+    assert "Traceback" not in out + err
+    assert "interrupted twice" in err
+    assert served.token not in out + err
+    [guide] = json.loads(report.read_text())["guides"]
+    assert guide["status"] == "error"
+    assert "agents it created may remain" in guide["errors"][0]["message"]
+
+
 def test_two_runs_at_once_never_collide(served: Served, tmp_path: Path) -> None:
     env = {**os.environ, "IDP_BOOTSTRAP_TOKEN": served.token}
     command = [sys.executable, "-m", "runner", str(GUIDE), "--target", served.url, "--keep"]
