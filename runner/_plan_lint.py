@@ -1,17 +1,20 @@
-"""Lint a planned guide: variables that nothing earlier in the guide can bind."""
+"""Lint a planned guide: variables nothing earlier can bind, example values better as variables."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from runner._plan_shell import invocation_required, required_variables
-from runner.docjson import top_level_keys
+from runner.docjson import DocArray, DocObject, DocScalar, DocValue, top_level_keys
 from runner.errors import DocError
 from runner.http_block import http_variables
+from runner.shapes import example_of
+from runner.shell import Literal
 from runner.source import Source
 from runner.step import DocumentedResponse, Step
 
-__all__ = ["TARGET_VARIABLES", "response_keys", "unbound_variables"]
+__all__ = ["TARGET_VARIABLES", "literal_examples", "response_keys", "unbound_variables"]
 
 TARGET_VARIABLES = frozenset({"BOOTSTRAP_TOKEN", "BASE_URL"})
 """Variables the target provides."""
@@ -81,3 +84,73 @@ def unbound_variables(steps: Sequence[Step]) -> list[tuple[Source, str]]:
         bound.update(capture.name for capture in step.captures)
         fields.update(_normal(key) for key in response_keys(step.response))
     return errors
+
+
+def _variable_for(key: str) -> str:
+    """The variable a field binds by name: `agentId` -> AGENT_ID, `access_token` -> TOKEN."""
+    if key == "access_token":
+        return "TOKEN"
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key).replace("-", "_").upper()
+
+
+def _documented_examples(doc: DocValue, key: str | None = None) -> Iterator[
+        tuple[str, str, Source]]:
+    """(field, example, where) for every full example value in a documented body."""
+    if isinstance(doc, DocObject):
+        for member in doc.members:
+            yield from _documented_examples(member.value, member.key)
+    elif isinstance(doc, DocArray):
+        for item in doc.items:
+            if isinstance(item, DocObject | DocArray | DocScalar):
+                yield from _documented_examples(item, key)
+    elif isinstance(doc, DocScalar) and key is not None and not doc.placeholder:
+        example = example_of(doc.value)
+        if example is not None and not example[1]:
+            yield key, example[0], doc.source
+
+
+def _request_texts(step: Step) -> Iterator[tuple[str, Source]]:
+    """The literal text a step's request is written with, each piece at its first line."""
+    if step.command is not None:
+        words = list(step.command.argv)
+        if step.command.stdin is not None:
+            words.append(step.command.stdin)
+        for word in words:
+            text = "".join(part.text for part in word.parts if isinstance(part, Literal))
+            yield text, word.source
+    request = step.http_request
+    if request is not None:
+        yield request.target, request.source
+        for offset, (name, value) in enumerate(request.headers, start=1):
+            yield f"{name}: {value}", request.source.at(request.source.line + offset)
+        body_line = request.source.line + len(request.headers) + 2
+        yield request.body, request.source.at(body_line)
+
+
+def literal_examples(steps: Sequence[Step]) -> list[tuple[Source, str]]:
+    """Documented example values written literally into later requests, each with a note.
+
+    The runner sends the real value the example was bound to; a reader pasting the
+    command sends the guide's example and gets someone else's agent, or a 404.
+    """
+    documented: dict[str, tuple[str, Source]] = {}
+    notes: list[tuple[Source, str]] = []
+    for step in steps:
+        if step.skip is None and documented:
+            for text, where in _request_texts(step):
+                for example, (key, seen) in documented.items():
+                    offset = text.find(example)
+                    if offset < 0:
+                        continue
+                    line = where.line + text.count("\n", 0, offset)
+                    first = f"line {seen.line}" if seen.path == where.path else str(seen)
+                    shown = example if len(example) <= 16 else example[:12] + "..."
+                    notes.append((where.at(line), (
+                        f"{shown} is the {key} documented at {first}, written literally: "
+                        f"a reader would send the guide's value, not theirs; write "
+                        f"${_variable_for(key)} instead")))
+        document = step.response.document if step.response is not None else None
+        if document is not None:
+            for key, example, where in _documented_examples(document):
+                documented.setdefault(example, (key, where))
+    return notes

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from runner._directive import Directive
 from runner._plan_display import documented_origin, http_display
-from runner._plan_lint import unbound_variables
+from runner._plan_lint import literal_examples, unbound_variables
 from runner._plan_shell import CONSOLE_LANGS, SHELL_LANGS, Draft, plan_shell_fence
 from runner._status import expected_status, nearest_prose, prose_between
 from runner.docjson import has_error_shape
@@ -343,7 +343,7 @@ def _guide(path: str, planned: _Planned) -> Guide:
         path=path,
         steps=() if unique else tuple(planned.steps),
         errors=tuple(unique),
-        notes=tuple(dict.fromkeys(planned.notes)),
+        notes=tuple(dict.fromkeys([*planned.notes, *literal_examples(planned.steps)])),
         requires=tuple(name for name, _ in planned.requires),
     )
 
