@@ -6,9 +6,7 @@ number, so the expectations say *what* a verdict points at.
 
 from __future__ import annotations
 
-import base64
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from runner.cli import cli
+from tests.leaks import shaped_leaks
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -323,29 +322,11 @@ EXPECTED: dict[str, G] = {
     "malformed/m24-fixture-var-typo.md": G(2, error="$CLIENT_SECRETS", words=("CLIENT_SECRETS",)),
 }
 
-JWT = re.compile(r"eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}")
-CLIENT_SECRET = re.compile(r"sk_live_[0-9a-f]{64}")
-BASE64ISH = re.compile(r"[A-Za-z0-9+/=_-]{40,}")
-
-
 def _documented_text(guide: Path) -> str:
     """What the guide and the fixtures show: documented example values are not secrets."""
     parts = [guide.read_bytes().decode("utf-8", "replace")]
     parts += [p.read_text() for p in (ROOT / "fixtures").glob("*.md")]
     return "\n".join(parts)
-
-
-def _leaks(text: str, documented: str) -> list[str]:
-    found = JWT.findall(text) + [s for s in CLIENT_SECRET.findall(text) if s not in documented]
-    for blob in BASE64ISH.findall(text):
-        for decode in (base64.b64decode, base64.urlsafe_b64decode):
-            try:
-                decoded = decode(blob + "=" * (-len(blob) % 4)).decode("utf-8", "replace")
-            except ValueError:
-                continue
-            if "sk_live_" in decoded or JWT.search(decoded):
-                found.append(blob)
-    return found
 
 
 def _run(tmp_path: Path, guide: Path) -> tuple[int, dict[str, Any], dict[str, str]]:
@@ -378,7 +359,7 @@ def test_heldout_guide(tmp_path: Path, name: str) -> None:
     code, report, outputs = _run(tmp_path, guide)
     for where, text in outputs.items():
         assert "Traceback" not in text, where
-        assert _leaks(text, _documented_text(guide)) == [], where
+        assert shaped_leaks(text, _documented_text(guide)) == [], where
     assert code == want.exit, outputs["terminal"]
     [result] = report["guides"]
     steps = result["steps"]
