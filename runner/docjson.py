@@ -118,6 +118,9 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _NEEDS_DECODING = re.compile(r"[\\\x00-\x1f]")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_MAX_DEPTH = 100
+"""Nesting deeper than this is refused: no guide needs it, and every stage recurses over it."""
 _WORDS: dict[str, Scalar] = {"true": True, "false": False, "null": None}
 
 _Token = tuple[str, str, int]
@@ -173,6 +176,7 @@ class _Parser:
     def __init__(self, tokens: list[_Token], lines: _Lines, text: str) -> None:
         self._tokens = tokens
         self._index = 0
+        self._depth = 0
         self._lines = lines
         self._text = text
 
@@ -210,10 +214,14 @@ class _Parser:
         at = self._at(token)
         if kind == "string":
             return DocScalar(self._string(token), at)
-        if kind == "{":
-            return self._object(at)
-        if kind == "[":
-            return self._array(at)
+        if kind in ("{", "["):
+            if self._depth >= _MAX_DEPTH:
+                raise DocError(f"invalid documented JSON, expected at most {_MAX_DEPTH} levels "
+                               f"of nesting, got more", at)
+            self._depth += 1
+            container = self._object(at) if kind == "{" else self._array(at)
+            self._depth -= 1
+            return container
         if kind == "number":
             number: int | float = (
                 float(text) if "." in text or "e" in text or "E" in text else int(text)
@@ -239,6 +247,14 @@ class _Parser:
                 self._at(token),
             ) from error
         assert isinstance(decoded, str)
+        lone = _LONE_SURROGATE.search(decoded)
+        if lone is not None:
+            # Half of a UTF-16 pair is no character: no output could print it.
+            raise DocError(
+                "invalid documented JSON, expected a valid string escape, got "
+                f"\\u{ord(lone.group()):04x} (half of a surrogate pair) in {text}",
+                self._at(token),
+            )
         return decoded
 
     def _object(self, at: Source) -> DocObject:

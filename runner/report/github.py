@@ -15,7 +15,12 @@ _ICONS = {"passed": "✅", "failed": "❌", "error": "💥", "skipped": "⏭️"
 
 
 def escape_data(text: str) -> str:
-    """Escape an annotation message (`%`, CR, LF), as @actions/core does."""
+    """Escape an annotation message (`%`, CR, LF), as @actions/core does.
+
+    Half a surrogate pair (a `\\ud800` in a response) is written as that escape: no
+    encoding can carry it to the log.
+    """
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -74,7 +79,7 @@ def write_step_summary(result: RunResult, path: str | os.PathLike[str]) -> None:
     if failures:
         out += ["", "### Problems", "", *failures]
     text = mask_jwts("\n".join(out)) + "\n\n"
-    with open(path, "a", encoding="utf-8") as file:
+    with open(path, "a", encoding="utf-8", errors="backslashreplace") as file:
         file.write(text)
 
 

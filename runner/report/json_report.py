@@ -39,7 +39,8 @@ def to_json(result: RunResult) -> dict[str, Any]:
 def write_json(result: RunResult, path: str | os.PathLike[str]) -> None:
     """Write the JSON report to a file (UTF-8, indented, ending in a newline)."""
     text = json.dumps(to_json(result), indent=2, ensure_ascii=False)
-    with open(path, "w", encoding="utf-8") as file:
+    # Half a surrogate pair (from a `\ud800` in a response) is kept as its JSON escape.
+    with open(path, "w", encoding="utf-8", errors="backslashreplace") as file:
         file.write(text + "\n")
 
 

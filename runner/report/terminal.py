@@ -28,7 +28,8 @@ from runner.step import Guide, Step
 
 __all__ = ["Progress", "should_color", "write_lint", "write_terminal"]
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+# Control characters could drive the terminal; half a surrogate pair cannot be encoded at all.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 _LABELS: dict[Verdict, tuple[str, str]] = {
     "passed": ("PASS", "bold green"),
@@ -136,7 +137,12 @@ def _emit(segments: Sequence[Segment], stream: TextIO, *, color: bool) -> None:
 
 
 def _visible(text: str) -> str:
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group(0)):02x}", text)
+    return _CONTROL.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def write_lint(guides: Sequence[Guide], stream: TextIO, *, verbose: bool) -> None:

@@ -66,6 +66,15 @@ def test_documented_json_parses_as_people_write_it(text: str, expected: object) 
     assert plain(parse(text)) == expected
 
 
+def test_deep_but_bounded_nesting_and_surrogate_pairs_are_read() -> None:
+    node: object = parse("[" * 100 + "]" * 100)
+    depth = 0
+    while isinstance(node, DocArray) and node.items:
+        node, depth = node.items[0], depth + 1
+    assert depth == 99 and node == DocArray((), Source("docs/guide.md", 20, 100))
+    assert parse('"\\ud83d\\ude00"') == DocScalar("\U0001f600", Source("docs/guide.md", 20, 1))
+
+
 def test_bare_placeholder_is_a_placeholder_scalar() -> None:
     doc = parse('{"agentId": <agent-id>}')
     assert isinstance(doc, DocObject)
@@ -112,6 +121,8 @@ def test_columns_point_at_the_value() -> None:
         ('{\n  "a": [1, 2], 3}', 21, ["expected a key"]),
         ("{\n\n  \"a\": }", 22, ["expected a JSON value", "`}`"]),
         ('{"a": "line\nbreak"}', 20, ["expected a JSON value or punctuation"]),
+        ('{\n  "total": "\\ud800"}', 21, ["string escape", "half of a surrogate pair"]),
+        ("{\"a\":\n" + "[" * 100 + "]" * 100 + "}", 21, ["at most 100 levels of nesting"]),
     ],
 )
 def test_invalid_documented_json_is_a_doc_error_at_its_line(
