@@ -6,6 +6,7 @@ import difflib
 from dataclasses import dataclass
 
 from runner.errors import DocError
+from runner.jq import Wildcard, parse_path
 from runner.source import Source
 
 __all__ = ["DIRECTIVE_WORDS", "Directive", "parse_directive", "split_words"]
@@ -109,11 +110,19 @@ def _is_name(text: str) -> bool:
 
 
 def _check_path(word: str, value: str, where: Source) -> None:
+    """A path is read now, so a typo stops the guide before anything is sent."""
     if not (value.startswith("$") or value.startswith(".")):
         raise DocError(
             f"{word} expects a JSON path like $.field, got '{value}'",
             where,
         )
+    try:
+        parts = parse_path(value, source=where)
+    except DocError as error:
+        raise DocError(f"{word}: {error.message}", where) from None
+    if word == "capture" and any(isinstance(part, Wildcard) for part in parts):
+        raise DocError(f"capture expects a path to one value, got '{value}' (`*` stands for "
+                       "every item)", where)
 
 
 def _check_fixture(value: str, where: Source) -> None:
@@ -161,6 +170,9 @@ def parse_directive(text: str, source: Source) -> tuple[Directive, list[DocError
                     raise DocError(
                         f"status expects an HTTP status from 100 to 599, got '{value}'", where
                     )
+                if status is not None and status != int(value):
+                    raise DocError(f"status is written twice ({status} and {value}), "
+                                   "expected one", where)
                 status = int(value)
             elif name == "skip":
                 skip = value or DEFAULT_SKIP_REASON

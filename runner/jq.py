@@ -76,8 +76,8 @@ def _quoted(text: str) -> str:
 
 
 def _fail(text: str, position: int, expected: str, source: Source | None) -> DocError:
-    got = text[position:] or "the end"
-    return DocError(f"unsupported path `{text}`, expected {expected} at `{got}`", source)
+    got = f"`{text[position:]}`" if text[position:] else "the end of the path"
+    return DocError(f"unsupported path `{text}`, expected {expected}, got {got}", source)
 
 
 def _parse_bracket(text: str, position: int, source: Source | None) -> tuple[Part, int]:

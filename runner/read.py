@@ -264,7 +264,8 @@ def _directive(
 ) -> None:
     """A comment that starts with `verify:` becomes a Directive (and maybe hidden fences)."""
     stripped = comment.lstrip()
-    if not stripped.startswith(_PREFIX):
+    # `<!-- VERIFY: ... -->` means the same to its writer: never let it pass unread.
+    if stripped[: len(_PREFIX)].lower() != _PREFIX:
         return
     line = source.line + comment.count("\n", 0, len(comment) - len(stripped))
     if not closed:

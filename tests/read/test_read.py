@@ -112,6 +112,12 @@ def test_only_verify_comments_are_directives() -> None:
     assert document.errors == ()
 
 
+def test_an_upper_case_prefix_is_still_a_directive() -> None:
+    document = read_markdown("text\n\n<!-- VERIFY: status=404 -->\n", "g.md")
+    [directive] = [block for block in document.blocks if isinstance(block, Directive)]
+    assert (directive.status, directive.source.line) == (404, 3)
+
+
 def test_inline_directive_in_a_paragraph() -> None:
     document = read_markdown("Create it.\nThen <!-- verify: status=204 --> delete.\n", "g.md")
     assert document.errors == ()
@@ -146,6 +152,15 @@ def test_unknown_directive_is_an_error_at_its_line() -> None:
         ("strict=yes", "directive 'strict' takes no value, got 'strict=yes'"),
         ("capture=AGENT_ID", "capture expects NAME:$.path, got 'AGENT_ID'"),
         ("capture=A:agentId", "capture expects a JSON path like $.field, got 'agentId'"),
+        ("capture=A:$.data[", "capture: unsupported path `$.data[`, expected an index, a "
+                              "quoted key or `*` inside `[]`, got the end of the path"),
+        ("capture=A:$.data[*].agentId", "capture expects a path to one value, got "
+                                        "'$.data[*].agentId' (`*` stands for every item)"),
+        ("ignore=$..x", "ignore: unsupported path `$..x`, expected a key name after `.`, "
+                        "got `.x`"),
+        ("unordered=$.data[", "unordered: unsupported path `$.data[`, expected an index, a "
+                              "quoted key or `*` inside `[]`, got the end of the path"),
+        ("status=201 status=200", "status is written twice (201 and 200), expected one"),
         ("requires=../etc", "requires expects a fixture name under fixtures/, like 'agent', "
                             "got '../etc'"),
         ('skip="open', 'unclosed " quote in verify directive, expected a closing "'),
