@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from enum import Enum
 
+from runner._shell_ansi import ansi_c
+from runner._shell_parts import PartBuilder
 from runner.errors import DocError
 from runner.shell import CommandSubstitution, Invocation, Literal, Parameter, Part, Word
 from runner.source import Source
@@ -22,13 +24,6 @@ __all__ = ["Mode", "WordLexer"]
 _NAME_START = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _NAME_CHARS = _NAME_START | frozenset(b"0123456789")
 _SPECIAL_PARAMETERS = frozenset(b"@*#?-$!0123456789")
-_HEX = frozenset(b"0123456789abcdefABCDEF")
-_OCTAL = frozenset(b"01234567")
-_SIMPLE_ANSI = {
-    ord("a"): b"\a", ord("b"): b"\b", ord("e"): b"\x1b", ord("E"): b"\x1b", ord("f"): b"\f",
-    ord("n"): b"\n", ord("r"): b"\r", ord("t"): b"\t", ord("v"): b"\v", ord("\\"): b"\\",
-    ord("'"): b"'", ord('"'): b'"', ord("?"): b"?",
-}  # fmt: skip
 # Bytes that end a run of plain text, per context.
 _UNQUOTED_STOP = re.compile(rb"[\\'\"$`\s<>()|&;]")
 _DEFAULT_STOP = re.compile(rb"[\\'\"$`}]")
@@ -39,6 +34,10 @@ _HEREDOC_DEFAULT_STOP = re.compile(rb"[\\$`\n}]")
 # Unquoted `{a,b}` or `{1..3}`: bash's brace expansion, which would turn one word into several.
 _BRACE_EXPANSION = re.compile(
     rb"\{[^{}\s]*,[^{}\s]*\}|\{(?:-?\d+|[A-Za-z])\.\.(?:-?\d+|[A-Za-z])(?:\.\.-?\d+)?\}"
+)
+# A double-quoted word whose only expansions are `$NAME` and `${NAME}`.
+_SIMPLE_DOUBLE_QUOTED = re.compile(
+    rb'"(?:[^"\\$`]++|\$[A-Za-z_][A-Za-z0-9_]*+|\$\{[A-Za-z_][A-Za-z0-9_]*\})*+"'
 )
 _PARAMETER_OPERATOR = re.compile(rb":?[-=?+]|##?|%%?|//?|\^\^?|,,?|:|\[|@")
 
@@ -59,48 +58,8 @@ class Mode(Enum):
     """An unquoted-delimiter heredoc body: like double quotes, but `"` is plain text."""
 
 
-class _Builder:
-    """Collects parts, merging adjacent literal text of the same kind."""
-
-    __slots__ = ("buffer", "lexer", "offset", "open", "parts", "split")
-
-    def __init__(self, lexer: WordLexer, offset: int) -> None:
-        self.lexer = lexer
-        self.offset = offset
-        self.parts: list[Part] = []
-        self.buffer = bytearray()
-        self.split = False
-        self.open = False
-
-    def text(self, data: bytes, *, split: bool = False) -> None:
-        """Add literal bytes; empty quoted text still marks the word as present (`''`)."""
-        if self.open and split != self.split:
-            self.flush()
-        if not data and split:
-            return
-        self.buffer += data
-        self.split = split
-        self.open = True
-
-    def add(self, part: Parameter | CommandSubstitution) -> None:
-        self.flush()
-        self.parts.append(part)
-
-    def flush(self) -> None:
-        if self.open:
-            try:
-                text = bytes(self.buffer).decode("utf-8", "surrogatepass")
-            except UnicodeDecodeError as error:
-                raise self.lexer.error(
-                    self.offset, "escape sequences make bytes that are not UTF-8"
-                ) from error
-            self.parts.append(Literal(text, split=True) if self.split else Literal(text))
-        self.buffer = bytearray()
-        self.open = False
-
-    def finish(self) -> tuple[Part, ...]:
-        self.flush()
-        return tuple(self.parts)
+_ARGUMENT = Mode.ARGUMENT  # module globals read faster than enum members
+_HEREDOC = Mode.HEREDOC
 
 
 class WordLexer:
@@ -115,28 +74,90 @@ class WordLexer:
         """A DocError at the guide line of `offset`."""
         return DocError(message, self.locate(offset))
 
+    def decode(self, data: bytes | bytearray, offset: int) -> str:
+        """Literal bytes as text; escapes can make bytes that are not UTF-8 (an error at offset)."""
+        try:
+            return data.decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError as error:
+            raise self.error(offset, "escape sequences make bytes that are not UTF-8") from error
+
     def word(self, start: int, end: int, mode: Mode) -> Word:
         """The word written in data[start:end]."""
-        builder = _Builder(self, start)
-        mask = bytearray()
-        i = start
-        while i < end:
-            i = self._unquoted(builder, i, end, mode, mask)
-        if mode is Mode.ARGUMENT:  # bash brace-expands command words only
-            found = _BRACE_EXPANSION.search(mask)
-            if found is not None:
-                matched = self.data[start + found.start() : start + found.end()]
-                text = matched.decode("utf-8", "replace")
-                raise self.error(
-                    start,
-                    f"brace expansion `{text}` is not supported: bash would turn this word "
-                    "into several; quote it",
-                )
-        return Word(builder.finish(), self.locate(start))
+        parts = self._simple(start, end, mode)
+        if parts is None:
+            # Brace expansion needs a `{`: without one the check (and its mask) is skipped.
+            braces = mode is _ARGUMENT and self.data.find(b"{", start, end) >= 0
+            builder = PartBuilder(self.decode, start)
+            mask = bytearray() if braces else None
+            i = start
+            while i < end:
+                i = self._unquoted(builder, i, end, mode, mask)
+            if mask is not None:
+                self._check_braces(mask, start)
+            parts = builder.finish()
+        return Word(parts, self.locate(start))
+
+    def _simple(self, start: int, end: int, mode: Mode) -> tuple[Part, ...] | None:
+        """The parts of the commonest words, read directly, or None for the full lexer.
+
+        Plain text (`curl`, a URL), one single-quoted string, or one double-quoted string
+        whose only expansions are `$NAME` and `${NAME}`. The parts are exactly those the
+        full lexer would make (a double-quoted word starts with a Literal, even empty).
+        """
+        data = self.data
+        if mode is _HEREDOC:
+            return None
+        if _UNQUOTED_STOP.search(data, start, end) is None:
+            if mode is _ARGUMENT and data.find(b"{", start, end) >= 0:
+                self._check_braces(data[start:end], start)
+            if start == end:
+                return ()
+            return (Literal(self.decode(data[start:end], start)),)
+        first = data[start]
+        if first == 0x27:  # '...'
+            if data.find(b"'", start + 1, end) != end - 1:
+                return None
+            return (Literal(self.decode(data[start + 1 : end - 1], start)),)
+        if first != 0x22 or _SIMPLE_DOUBLE_QUOTED.fullmatch(data, start, end) is None:
+            return None
+        parts: list[Part] = []
+        close = end - 1
+        i = start + 1
+        opened = True  # the opening quote starts a literal, even an empty one
+        while (dollar := data.find(b"$", i, close)) >= 0:
+            if opened or dollar > i:
+                parts.append(Literal(self.decode(data[i:dollar], start)))
+            braced = data[dollar + 1] == 0x7B
+            name_start = dollar + 2 if braced else dollar + 1
+            stop = name_start + 1
+            while data[stop] in _NAME_CHARS:  # the closing quote ends the name at the latest
+                stop += 1
+            parts.append(Parameter(data[name_start:stop].decode("ascii"), None, True))
+            i = stop + 1 if braced else stop
+            opened = False
+        if opened or i < close:
+            parts.append(Literal(self.decode(data[i:close], start)))
+        return tuple(parts)
+
+    def _check_braces(self, mask: bytes | bytearray, start: int) -> None:
+        """Refuse brace expansion (bash does it in command words only) in the word at start.
+
+        `mask` is the word's bytes with quoted and expanded text hidden as NULs.
+        """
+        found = _BRACE_EXPANSION.search(mask)
+        if found is None:
+            return
+        matched = self.data[start + found.start() : start + found.end()]
+        shown = matched.decode("utf-8", "replace")
+        raise self.error(
+            start,
+            f"brace expansion `{shown}` is not supported: bash would turn this word "
+            "into several; quote it",
+        )
 
     def heredoc(self, start: int, end: int, *, strip_tabs: bool, expand: bool) -> Word:
         """A heredoc body in data[start:end] (whole lines), as bash feeds it to stdin."""
-        builder = _Builder(self, start)
+        builder = PartBuilder(self.decode, start)
         builder.text(b"")
         i = start
         while i < end:
@@ -157,7 +178,7 @@ class WordLexer:
     # -- contexts ---------------------------------------------------------------------------
 
     def _unquoted(
-        self, builder: _Builder, i: int, end: int, mode: Mode, mask: bytearray | None,
+        self, builder: PartBuilder, i: int, end: int, mode: Mode, mask: bytearray | None,
         *, default: bool = False,
     ) -> int:  # fmt: skip
         """Read one unit of unquoted text at i (also inside an unquoted `${A:-...}`)."""
@@ -213,7 +234,7 @@ class WordLexer:
         return stop
 
     def _quoted_char(
-        self, builder: _Builder, i: int, end: int, mode: Mode, *, default: bool
+        self, builder: PartBuilder, i: int, end: int, mode: Mode, *, default: bool
     ) -> int:
         """Read one unit inside double quotes (or an unquoted-delimiter heredoc body)."""
         data = self.data
@@ -254,7 +275,7 @@ class WordLexer:
     # -- expansions -------------------------------------------------------------------------
 
     def _dollar(
-        self, builder: _Builder, i: int, end: int, *, quoted: bool, in_quotes: bool, mode: Mode
+        self, builder: PartBuilder, i: int, end: int, *, quoted: bool, in_quotes: bool, mode: Mode
     ) -> int:
         """Read what starts with `$` at i and return the offset after it.
 
@@ -295,7 +316,7 @@ class WordLexer:
         return i + 1
 
     def _braced(
-        self, builder: _Builder, i: int, end: int, *, quoted: bool, in_quotes: bool, mode: Mode
+        self, builder: PartBuilder, i: int, end: int, *, quoted: bool, in_quotes: bool, mode: Mode
     ) -> int:
         """`${NAME}`, `${NAME:-default}` or `${NAME-default}`; other forms are refused."""
         data = self.data
@@ -328,7 +349,7 @@ class WordLexer:
                 "${NAME:-default} and ${NAME-default} are",
             )
         start = operator.end()
-        inner = _Builder(self, start)
+        inner = PartBuilder(self.decode, start)
         k = start
         while True:
             if k >= end:
@@ -344,7 +365,7 @@ class WordLexer:
         builder.add(Parameter(name, default, quoted, unset_only=unset_only))
         return k + 1
 
-    def _default_in_quotes(self, builder: _Builder, k: int, end: int, mode: Mode) -> int:
+    def _default_in_quotes(self, builder: PartBuilder, k: int, end: int, mode: Mode) -> int:
         """One unit of a default inside double quotes, where `'` is plain and `"` nests."""
         data = self.data
         if data.startswith(b"$'", k):
@@ -361,59 +382,11 @@ class WordLexer:
                 j = self._quoted_char(builder, j, end, Mode.VALUE, default=False)
         return self._quoted_char(builder, k, end, mode, default=True)
 
-    def _ansi_c(self, builder: _Builder, i: int, end: int) -> int:
-        """`$'...'`: bash's ANSI-C escapes; the text stops at a `\\0` like bash's C string."""
-        data = self.data
-        out = bytearray()
-        j = i + 2
-        while True:
-            if j >= end:
-                raise self.error(i, "unterminated $'...': expected a closing `'`")
-            byte = data[j]
-            if byte == 0x27:
-                break
-            if byte != 0x5C or j + 1 >= end:
-                out.append(byte)
-                j += 1
-                continue
-            escape = data[j + 1]
-            j += 2
-            if escape in _SIMPLE_ANSI:
-                out += _SIMPLE_ANSI[escape]
-            elif escape in _OCTAL:
-                digits = _take(data, j - 1, end, _OCTAL, 3)
-                out.append(int(digits, 8) & 0xFF)
-                j += len(digits) - 1
-            elif escape in (0x78, 0x75, 0x55):  # x u U
-                width = {0x78: 2, 0x75: 4, 0x55: 8}[escape]
-                digits = _take(data, j, end, _HEX, width)
-                if not digits:
-                    out += data[j - 2 : j]
-                    continue
-                j += len(digits)
-                value = int(digits, 16)
-                if escape == 0x78:
-                    out.append(value)
-                elif value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
-                    raise self.error(i, f"invalid Unicode escape \\{chr(escape)}{digits.decode()}")
-                else:
-                    out += chr(value).encode("utf-8")
-            elif escape == 0x63 and j < end and data[j] != 0x27:  # \cX
-                out.append(0x7F if data[j] == 0x3F else data[j] & 0x1F)
-                j += 1
-            else:
-                out += data[j - 2 : j]
-        if 0 in out:
-            out = out[: out.index(0)]
-        builder.text(bytes(out))
-        return j + 1
-
-
-def _take(data: bytes, start: int, end: int, allowed: frozenset[int], limit: int) -> bytes:
-    stop = start
-    while stop < end and stop - start < limit and data[stop] in allowed:
-        stop += 1
-    return data[start:stop]
+    def _ansi_c(self, builder: PartBuilder, i: int, end: int) -> int:
+        """`$'...'`: bash's ANSI-C escapes, decoded."""
+        text, stop = ansi_c(self.data, i, end, self.error)
+        builder.text(text)
+        return stop
 
 
 def _char_end(data: bytes, i: int, end: int) -> int:

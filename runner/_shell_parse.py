@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 
 from tree_sitter import Node
 
@@ -12,6 +13,7 @@ from runner._shell_syntax import (
     CONSTRUCTS,
     check_trailing_backslashes,
     heredoc_tail,
+    kind_ids,
     operator_message,
     parse_tree,
     redirect_message,
@@ -29,6 +31,10 @@ _SEPARATORS = frozenset({";", "&&", "\n", "comment"})
 _JQ_LONG = frozenset({"--raw-output", "--compact-output", "--monochrome-output", "--exit-status"})
 _JQ_SHORT = frozenset("rcMCe")
 _JSON_TOOL = ["-m", "json.tool"]
+# Kinds looked for in a word's subtree, and the comments `_words` skips.
+_WATCHED = kind_ids({*CONSTRUCTS, "command_substitution"})
+_SUBSTITUTION = kind_ids({"command_substitution"})
+_COMMENT = kind_ids({"comment"})
 
 
 def parse(text: str, source: Source) -> Script:
@@ -59,11 +65,10 @@ class _ScriptParser:
     def __init__(self, text: str, source: Source) -> None:
         self.source = source
         self.data = text.encode("utf-8", "surrogatepass")
-        self.line_starts = [0]
-        at = self.data.find(b"\n")
-        while at >= 0:
-            self.line_starts.append(at + 1)
-            at = self.data.find(b"\n", at + 1)
+        lines = self.data.split(b"\n")
+        self.line_starts = list(accumulate([len(line) + 1 for line in lines[:-1]], initial=0))
+        # In ASCII text a column is a byte count: no need to decode the line to count it.
+        self.ascii = self.data.isascii()
         if b"\0" in self.data:
             raise DocError("a NUL character cannot appear in a shell command", source)
         self.tree = parse_tree(self.data)
@@ -75,8 +80,10 @@ class _ScriptParser:
     def locate(self, offset: int) -> Source:
         """The guide line and column of a byte offset in the script."""
         row = bisect.bisect_right(self.line_starts, offset) - 1
-        before = self.data[self.line_starts[row] : offset].decode("utf-8", "replace")
-        return Source(self.source.path, self.source.line + row, self.source.column + len(before))
+        start = self.line_starts[row]
+        before = self.data[start:offset]
+        width = len(before) if self.ascii else len(before.decode("utf-8", "replace"))
+        return Source(self.source.path, self.source.line + row, self.source.column + width)
 
     def error(self, node: Node, message: str) -> DocError:
         return DocError(message, self.locate(node.start_byte))
@@ -313,38 +320,41 @@ class _ScriptParser:
     # -- words ------------------------------------------------------------------------------
 
     def _words(self, nodes: list[Node], mode: Mode) -> tuple[Word, ...]:
-        """The words written by these nodes; nodes with no space between are one word."""
+        """The words written by these nodes (comments skipped, `unset` kept as a word)."""
         words: list[Word] = []
-        group: list[Node] = []
-        for node in [*nodes, None]:
-            if node is not None and node.type in ("unset", "comment"):
-                node = _keyword_word(node)
-                if node is None:
-                    continue
-            if group and (node is None or not self._joined(group[-1], node)):
-                words.append(self.lexer.word(group[0].start_byte, group[-1].end_byte, mode))
-                group = []
-            if node is not None:
-                self._collect(node)
-                group.append(node)
+        word = self.lexer.word
+        start = end = -1  # the bytes of the word being gathered, none yet
+        for node in nodes:
+            if node.kind_id in _COMMENT:
+                continue
+            node_start = node.start_byte
+            # No space between two nodes (a backslash-newline is no space): the same word.
+            if start >= 0 and not (
+                node_start <= end or _CONTINUATIONS.fullmatch(self.data, end, node_start)
+            ):
+                words.append(word(start, end, mode))
+                start = -1
+            self._collect(node)
+            if start < 0:
+                start = node_start
+            end = node.end_byte
+        if start >= 0:
+            words.append(word(start, end, mode))
         return tuple(words)
-
-    def _joined(self, before: Node, after: Node) -> bool:
-        """No space between the two nodes (a backslash-newline is no space): one word."""
-        gap = self.data[before.end_byte : after.start_byte]
-        return not gap or _CONTINUATIONS.fullmatch(gap) is not None
 
     def _collect(self, node: Node) -> None:
         """Record the `$(...)` inside a word's subtree and refuse what the lexer cannot see."""
+        if not node.child_count and node.kind_id not in _WATCHED:
+            return  # a leaf, like most words
         stack = [node]
         while stack:
             current = stack.pop()
-            kind = current.type
-            if kind == "command_substitution":
-                self.substitutions[current.start_byte] = current
-                continue
-            if kind in CONSTRUCTS:
-                raise self.error(current, f"{CONSTRUCTS[kind]} is not supported")
+            kind_id = current.kind_id  # cheaper than `.type`, which builds a string
+            if kind_id in _WATCHED:
+                if kind_id in _SUBSTITUTION:
+                    self.substitutions[current.start_byte] = current
+                    continue
+                raise self.error(current, f"{CONSTRUCTS[current.type]} is not supported")
             stack.extend(current.children)
 
     def _substitution(self, offset: int) -> tuple[Invocation, int] | None:
@@ -385,11 +395,6 @@ class _ScriptParser:
             raise self.error(node, "expected one word after `<<<`")
         # bash feeds a here-string with a newline added.
         return Word((*word[0].parts, _newline()), word[0].source)
-
-
-def _keyword_word(node: Node) -> Node | None:
-    """`unset` is a keyword to tree-sitter but a word to us; comments are skipped."""
-    return node if node.type == "unset" else None
 
 
 def _newline() -> Literal:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser, Tree
@@ -15,6 +16,7 @@ __all__ = [
     "CONSTRUCTS",
     "check_trailing_backslashes",
     "heredoc_tail",
+    "kind_ids",
     "operator_message",
     "parse_tree",
     "redirect_message",
@@ -48,6 +50,8 @@ CONSTRUCTS = {
     "heredoc_redirect": "a heredoc here",
     "herestring_redirect": "a here-string here",
 }
+# A line whose last `\\` is followed by spaces: the only lines the check below looks at.
+_BACKSLASH_SPACES = re.compile(rb"\\[ \t\r]+$", re.MULTILINE)
 # Where a trailing `\ ` is text, not a broken continuation.
 _TEXT_NODES = frozenset(
     {"raw_string", "ansi_c_string", "string", "heredoc_body", "heredoc_content", "comment"}
@@ -62,7 +66,17 @@ def parse_tree(data: bytes) -> Tree:
     character, so the tree is built from a same-length ASCII shadow of the bytes; the words
     themselves are read from the real bytes.
     """
-    return _parser().parse(data.translate(_ASCII_SHADOW))
+    return _parser().parse(data if data.isascii() else data.translate(_ASCII_SHADOW))
+
+
+def kind_ids(names: Iterable[str]) -> frozenset[int]:
+    """The grammar's node kind ids whose type is one of `names`.
+
+    Reading `node.kind_id` costs less than `node.type` (which builds a string each time).
+    """
+    wanted = frozenset(names)
+    count = _LANGUAGE.node_kind_count
+    return frozenset(i for i in range(count) if _LANGUAGE.node_kind_for_id(i) in wanted)
 
 
 def _parser() -> Parser:
@@ -77,6 +91,8 @@ def check_trailing_backslashes(
     root: Node, data: bytes, line_starts: list[int], locate: Locator
 ) -> None:
     """Refuse `\\` + spaces at a line end outside text: bash would end the command there."""
+    if _BACKSLASH_SPACES.search(data) is None:
+        return  # the usual case: no line can fail the check below
     for row, start in enumerate(line_starts):
         end = line_starts[row + 1] - 1 if row + 1 < len(line_starts) else len(data)
         stripped = data[start:end].rstrip(b" \t\r")

@@ -1,0 +1,54 @@
+"""A word's parts as the lexer reads them: adjacent literal text merged, expansions kept."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from runner.shell import CommandSubstitution, Literal, Parameter, Part
+
+__all__ = ["Decoder", "PartBuilder"]
+
+Decoder = Callable[[bytes | bytearray, int], str]
+"""Literal bytes and the offset to blame -> their text (or a DocError at that offset)."""
+
+
+class PartBuilder:
+    """Collects parts, merging adjacent literal text of the same kind."""
+
+    __slots__ = ("buffer", "decode", "offset", "open", "parts", "split")
+
+    def __init__(self, decode: Decoder, offset: int) -> None:
+        self.decode = decode
+        self.offset = offset
+        self.parts: list[Part] = []
+        self.buffer = bytearray()
+        self.split = False
+        self.open = False
+
+    def text(self, data: bytes, *, split: bool = False) -> None:
+        """Add literal bytes; empty quoted text still marks the word as present (`''`)."""
+        if self.open and split != self.split:
+            self.flush()
+        if not data and split:
+            return
+        self.buffer += data
+        self.split = split
+        self.open = True
+
+    def add(self, part: Parameter | CommandSubstitution) -> None:
+        """Add an expansion, after the literal text before it."""
+        self.flush()
+        self.parts.append(part)
+
+    def flush(self) -> None:
+        """End the literal text being gathered, if any, as one Literal part."""
+        if self.open:
+            text = self.decode(self.buffer, self.offset)
+            self.parts.append(Literal(text, split=True) if self.split else Literal(text))
+            self.buffer = bytearray()
+            self.open = False
+
+    def finish(self) -> tuple[Part, ...]:
+        """The word's parts."""
+        self.flush()
+        return tuple(self.parts)
