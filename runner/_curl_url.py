@@ -15,6 +15,8 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(/*)")
 # curl guesses these protocols from a scheme-less host's first label.
 _GUESSED = ("ftp.", "dict.", "ldap.", "imap.", "smtp.", "pop3.")
 _HEX = re.compile(r"%[0-9A-Fa-f]{2}")
+# What curl refuses in a URL: a space, a control character or DEL.
+_BAD_CHAR = re.compile(r"[\x00-\x20\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +63,9 @@ class CurlUrl:
 
 
 def _check_chars(text: str, source: Source | None) -> None:
-    bad = next((c for c in text if c <= " " or c == "\x7f"), None)
-    if bad is not None:
+    found = _BAD_CHAR.search(text)
+    if found is not None:
+        bad = found.group()
         raise DocError(
             f"curl: URL using bad/illegal format: {bad!r} in {text!r} "
             "(curl refuses a space or control character in a URL; encode it as %20)",
@@ -82,6 +85,8 @@ def _check_ascii(query: str, source: Source | None) -> None:
 
 def _remove_dots(path: str) -> str:
     """RFC 3986 remove_dot_segments, as curl applies it to every path."""
+    if "/." not in path:
+        return path  # no `.` or `..` segment (each segment follows a `/`): nothing to remove
     output: list[str] = []
     segments = path.split("/")
     for index, segment in enumerate(segments[1:], start=1):
@@ -133,7 +138,8 @@ def parse_url(raw: str, source: Source | None) -> CurlUrl:
         )
     if not authority or authority.startswith(":"):
         raise DocError(f"curl: no host in URL {raw!r}", source)
-    if any(c in raw for c in "{}") or any(c in tail.replace("[]", "") for c in "[]"):
+    bracketed = "[" in tail or "]" in tail
+    if "{" in raw or "}" in raw or (bracketed and any(c in tail.replace("[]", "") for c in "[]")):
         # curl expands {a,b} and [1-3] into several transfers (an empty [] stays).
         raise DocError(f"curl: URL globbing ({{}} or []) is not supported in {raw!r}", source)
     path, mark, query = tail.partition("?")

@@ -11,10 +11,11 @@ from runner.jq import Part, Path, format_path, json_kind, path_matches
 from runner.result import Problem
 from runner.shapes import (
     HUMAN_TEXT_KEYS,
-    example_of,
+    UNIFIED_SHAPES,
+    fits_shape,
     is_placeholder,
+    prefix_example,
     prefix_fits,
-    same_shape,
     shape_name,
     shape_of,
     shortened,
@@ -89,25 +90,26 @@ class BodyMatcher:
         return any(problem.severity == "failure" for problem in self.problems)
 
     def _ignored(self, parts: Sequence[Part]) -> bool:
-        return any(path_matches(pattern, parts) for pattern in self.ignore)
+        # Most bodies have no `ignore=` directive: skip building the generator for each node.
+        return bool(self.ignore) and any(path_matches(pattern, parts) for pattern in self.ignore)
 
     def value(self, doc: DocValue, real: Any, parts: list[Part]) -> None:
         """Compare one documented node with the real value at `parts`."""
-        if self._ignored(parts) or isinstance(doc, DocAny):
+        if isinstance(doc, DocAny) or self._ignored(parts):
             return
-        where = format_path(parts)
+        # Paths are formatted only for a problem or a binding: most nodes match and need none.
         if isinstance(doc, DocObject):
             if not isinstance(real, dict):
-                self._fail(f"{where} should be an object, got {json_kind(real)}", doc.source, parts,
-                           "an object", show(real))
+                self._fail(f"{format_path(parts)} should be an object, got {json_kind(real)}",
+                           doc.source, parts, "an object", show(real))
                 return
             self._object(doc, real, parts)
         elif isinstance(doc, DocArray):
             if not isinstance(real, list):
-                self._fail(f"{where} should be an array, got {json_kind(real)}", doc.source, parts,
-                           "an array", show(real))
+                self._fail(f"{format_path(parts)} should be an array, got {json_kind(real)}",
+                           doc.source, parts, "an array", show(real))
                 return
-            if any(path_matches(pattern, parts) for pattern in self.unordered):
+            if self.unordered and any(path_matches(pattern, parts) for pattern in self.unordered):
                 self._unordered(doc, real, parts)
             else:
                 self._ordered(doc, real, parts)
@@ -128,9 +130,12 @@ class BodyMatcher:
             self.value(member.value, real[member.key], child)
         if doc.more:
             return  # the writer said there are more keys
+        documented = {member.key for member in doc.members}
         for key in real:
+            if key in documented:
+                continue
             child = [*parts, key]
-            if doc.get(key) is None and not self._ignored(child):
+            if not self._ignored(child):
                 severity = "failure" if self.strict else "note"
                 self._fail(
                     f"{format_path(child)} is in the response but not in the guide",
@@ -144,9 +149,9 @@ class BodyMatcher:
                 segments.append([])
             else:
                 segments[-1].append(item)
-        where = format_path(parts)
         if len(segments) == 1:
             if len(real) != len(segments[0]):
+                where = format_path(parts)
                 self._fail(f"{where} has {_items(len(real))}, the guide shows {len(segments[0])}",
                            doc.source, parts, _items(len(segments[0])), _items(len(real)))
             for index, (item, got) in enumerate(zip(segments[0], real, strict=False)):
@@ -155,6 +160,7 @@ class BodyMatcher:
         head, middle, tail = segments[0], segments[1:-1], segments[-1]
         least = sum(len(segment) for segment in segments)
         if len(real) < least:
+            where = format_path(parts)
             self._fail(f"{where} has {_items(len(real))}, the guide shows at least {least}",
                        doc.source, parts, f"at least {_items(least)}", _items(len(real)))
             for index, (item, got) in enumerate(zip(head, real, strict=False)):
@@ -191,8 +197,8 @@ class BodyMatcher:
 
     def _unordered(self, doc: DocArray, real: list[Any], parts: list[Part]) -> None:
         items = [item for item in doc.items if not isinstance(item, DocEllipsis)]
-        where = format_path(parts)
         if not doc.more and len(items) != len(real):
+            where = format_path(parts)
             self._fail(f"{where} has {_items(len(real))}, the guide shows {len(items)}",
                        doc.source, parts, _items(len(items)), _items(len(real)))
         used: set[int] = set()
@@ -208,7 +214,7 @@ class BodyMatcher:
                     break
             else:
                 self._fail(
-                    f"{where} has no item like the one documented at line "
+                    f"{format_path(parts)} has no item like the one documented at line "
                     f"{_source_of(item).line} (in any order)",
                     _source_of(item), parts, "an item like the documented one", show(real),
                 )
@@ -226,51 +232,57 @@ class BodyMatcher:
         self.bindings.extend(trial.bindings)
 
     def _scalar(self, doc: DocScalar, real: Any, parts: list[Part]) -> None:
-        where = format_path(parts)
         documented = doc.value
-        key = next((part for part in reversed(parts) if isinstance(part, str)), None)
-        expected = str(documented) if doc.placeholder else show(documented)
         if doc.placeholder or is_placeholder(documented):
             if real is None or real == "" or real == [] or real == {}:
-                self._fail(f"{where} should have a value ({documented}), got {show(real)}",
-                           doc.source, parts, str(documented), show(real))
+                self._fail(
+                    f"{format_path(parts)} should have a value ({documented}), got {show(real)}",
+                    doc.source, parts, str(documented), show(real))
             return
-        if isinstance(documented, str) and key is not None and key.lower() in HUMAN_TEXT_KEYS:
-            self._prose(doc, documented, real, parts)
-            return
+        if isinstance(documented, str):
+            key = next((part for part in reversed(parts) if isinstance(part, str)), None)
+            if key is not None and key.lower() in HUMAN_TEXT_KEYS:
+                self._prose(doc, documented, real, parts)
+                return
+        example: tuple[str, bool] | None = None
         prefix = shortened(documented)
         if prefix is not None:
             if not prefix_fits(prefix, real):
                 what = "a non-empty string" if not prefix else f"a string like `{documented}`"
-                self._fail(f"{where} should be {what}, got {show(real)}", doc.source, parts,
-                           expected, show(real))
+                self._fail(f"{format_path(parts)} should be {what}, got {show(real)}",
+                           doc.source, parts, show(documented), show(real))
                 return
+            example = prefix_example(prefix)
         elif isinstance(documented, str | int) and (shape := shape_of(documented)) is not None:
-            if not same_shape(documented, real):
+            if not fits_shape(shape, documented, real):
                 self._fail(
-                    f"{where} should be {shape_name(shape)} like the documented "
+                    f"{format_path(parts)} should be {shape_name(shape)} like the documented "
                     f"{show(documented)}, got {show(real)}",
                     doc.source, parts, shape_name(shape), show(real),
                 )
                 return
+            if isinstance(documented, str) and shape in UNIFIED_SHAPES:
+                example = (documented, False)
         elif not _equal(documented, real):
-            self._fail(f"{where} is {show(real)}, the guide shows {show(documented)}",
-                       doc.source, parts, expected, show(real))
+            self._fail(f"{format_path(parts)} is {show(real)}, the guide shows {show(documented)}",
+                       doc.source, parts, show(documented), show(real))
             return
-        example = example_of(documented)
+        # Only identifiers, tokens and secrets are examples (`shapes.example_of`), and only
+        # a real string can stand for one.
         if example is not None and isinstance(real, str):
-            self.bindings.append(Binding(example[0], example[1], real, doc.source, where))
+            self.bindings.append(
+                Binding(example[0], example[1], real, doc.source, format_path(parts)))
 
     def _prose(self, doc: DocScalar, documented: str, real: Any, parts: list[Part]) -> None:
-        where = format_path(parts)
         if not isinstance(real, str) or not real.strip():
+            where = format_path(parts)
             self._fail(f"{where} should be a non-empty text, got {show(real)}", doc.source,
                        parts, "a non-empty text", show(real))
             return
         prefix = shortened(documented)
         if real == documented or (prefix is not None and real.startswith(prefix)):
             return
-        self._fail(f"{where} reads differently from the guide", doc.source, parts,
+        self._fail(f"{format_path(parts)} reads differently from the guide", doc.source, parts,
                    show(documented), show(real), "note")
 
 

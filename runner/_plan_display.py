@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -233,6 +234,7 @@ def _default_port(scheme: str) -> int:
     return 443 if scheme == "https" else 80
 
 
+@functools.lru_cache(maxsize=16)
 def _origin_parts(origin: str) -> tuple[str, str, int]:
     parts = urlsplit(origin)
     return parts.scheme, parts.hostname or "", parts.port or _default_port(parts.scheme)

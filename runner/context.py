@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -14,7 +13,7 @@ _ALIASES = {"token": "accesstoken"}
 
 def field_key(name: str) -> str:
     """How a variable meets a response field: case, `_` and `-` ignored (AGENT_ID ~ agentId)."""
-    key = re.sub(r"[_\-]", "", name).lower()
+    key = name.replace("_", "").replace("-", "").lower()
     return _ALIASES.get(key, key)
 
 

@@ -72,22 +72,30 @@ class CurlRequest:
 
     def to_httpx(self) -> httpx.Request:
         """The request as httpx sends it (same method, target, headers and body bytes)."""
-        try:
-            url = httpx.URL(self.url)
-        except httpx.InvalidURL as error:
-            raise DocError(f"curl: URL {self.url!r} cannot be sent: {error}") from None
+        url = _parsed_url(self.url)
+        if isinstance(url, str):
+            raise DocError(f"curl: URL {self.url!r} cannot be sent: {url}") from None
         extensions = {"target": _bytes(self.target)} if self.target is not None else {}
-        chunked = any(
-            n.lower() == "transfer-encoding" and v == "chunked" for n, v in self.headers
-        )
-        # A list, not a generator: httpx frames it chunked, like curl's `-T -`, and can resend it.
-        content: bytes | list[bytes] = [self.body] if chunked else self.body
-        request = httpx.Request(self.method, url, content=content, extensions=extensions)
-        headers = list(self.headers)
-        if not any(name.lower() == "host" for name, _ in headers):
-            headers.insert(0, ("Host", _host_header(self.url)))
-        # Exactly curl's headers: httpx's own (Content-Length: 0 on a bare POST) are dropped.
-        request.headers = httpx.Headers([(_bytes(n), _bytes(v)) for n, v in headers])
+        chunked = has_host = False
+        for name, value in self.headers:
+            lowered = name.lower()
+            if lowered == "host":
+                has_host = True
+            elif lowered == "transfer-encoding" and value == "chunked":
+                chunked = True
+        # Exactly curl's headers: httpx's own (Content-Length: 0 on a bare POST) are left out.
+        headers = [(_bytes(n), _bytes(v)) for n, v in self.headers]
+        if not has_host:
+            headers.insert(0, (b"Host", _bytes(_host_header(self.url))))
+        if chunked:
+            # A list, not a generator: httpx frames it chunked, like curl's `-T -`, and can
+            # resend it.
+            request = httpx.Request(self.method, url, content=[self.body], extensions=extensions)
+            request.headers = httpx.Headers(headers)
+        else:
+            # A stream, not content: httpx then adds no headers of its own to replace.
+            request = httpx.Request(self.method, url, headers=headers,
+                                    stream=httpx.ByteStream(self.body), extensions=extensions)
         request.method = self.method  # httpx upper-cases; curl sends `-X wHat` as written
         request.read()  # `.content` readable; a chunked body still goes out chunked
         return request
@@ -179,13 +187,22 @@ def _the_url(urls: list[str], source: Source | None) -> CurlUrl:
 
 
 @functools.lru_cache(maxsize=1024)
-def _url_problem(url: str) -> str | None:
-    """Why httpx cannot send to `url`, or None (a guide reuses a few URLs many times)."""
+def _parsed_url(url: str) -> httpx.URL | str:
+    """httpx's reading of `url`, or why httpx cannot send to it.
+
+    Pure and cached: a guide reuses a few URLs many times, and the check at translation
+    and the request built from the same URL then parse it once (httpx.URL is immutable).
+    """
     try:
-        httpx.URL(url)
+        return httpx.URL(url)
     except httpx.InvalidURL as error:
         return str(error)
-    return None
+
+
+def _url_problem(url: str) -> str | None:
+    """Why httpx cannot send to `url`, or None."""
+    parsed = _parsed_url(url)
+    return parsed if isinstance(parsed, str) else None
 
 
 def _multipart(

@@ -17,7 +17,7 @@ from runner.docjson import DocObject, parse_documented_json
 from runner.errors import DocError
 from runner.jq import Path, PathNotFound, parse_path, render, select
 from runner.result import Problem
-from runner.shapes import is_placeholder, prefix_fits, same_shape, shape_of, shortened
+from runner.shapes import fits_shape, is_placeholder, prefix_fits, shape_of, shortened
 from runner.source import Source
 from runner.step import DocumentedResponse, ExpectedStatus, Step
 from runner.unify import ExampleBook
@@ -92,8 +92,9 @@ def _header_value_fits(name: str, documented: str, real: str) -> bool:
     prefix = shortened(documented)
     if prefix is not None:
         return prefix_fits(prefix, real)
-    if shape_of(documented) is not None:
-        return same_shape(documented, real)
+    shape = shape_of(documented)
+    if shape is not None:
+        return fits_shape(shape, documented, real)
     return documented == real
 
 

@@ -48,6 +48,8 @@ class RequestBuilder:
         self._context = context
         self._book = book
         self._secrets = secrets
+        self._folders: dict[str, Path] = {}
+        """Each guide file's folder (`@file` is read below it), found once per file."""
 
     def build(self, step: Step) -> Outbound:
         """The request for `step`, or DocError (unbound variable, bad flag, foreign origin)."""
@@ -67,8 +69,10 @@ class RequestBuilder:
         stdin = None
         if command.stdin is not None:
             stdin = substitute("".join(expand_word(command.stdin, self._context))).encode()
-        curl = build_request(argv, cwd=Path(step.source.path).parent, stdin=stdin,
-                             source=step.source)
+        folder = self._folders.get(step.source.path)
+        if folder is None:
+            folder = self._folders[step.source.path] = Path(step.source.path).parent
+        curl = build_request(argv, cwd=folder, stdin=stdin, source=step.source)
         for secret in curl.secrets:
             self._secrets.add(secret)
         return self._moved(curl.to_httpx(), curl)
@@ -102,7 +106,7 @@ class RequestBuilder:
             content = isolation.outbound_body(content, request.headers.get("content-type", ""))
             query = isolation.outbound_query(url.query.decode("ascii", "replace"))
             url = url.copy_with(query=query.encode("ascii") or None)
-        if url == request.url and content == request.content:
+        if (url is request.url or url == request.url) and content == request.content:
             return Outbound(request, curl, documented)
         extensions = dict(request.extensions)
         if "target" in extensions or url.raw_path != request.url.raw_path:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import json
 import re
 from collections.abc import Iterable, Mapping
-from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlsplit
+from urllib.parse import parse_qsl, quote_plus, unquote, urlsplit
 
 __all__ = [
     "MASK",
@@ -105,6 +106,9 @@ class SecretSet:
         # Every form, longest first, replaced as plain text: compiling a regex of escaped
         # secrets after every step cost more than the whole run of a guide.
         self._ordered: list[str] = []
+        # `-len(form)` of each form in `_ordered` (ascending): a text is only searched for the
+        # forms that fit in it.
+        self._sizes: list[int] = []
         for value in values:
             self.add(value)
 
@@ -122,6 +126,7 @@ class SecretSet:
         twin._values = set(self._values)
         twin._forms = set(self._forms)
         twin._ordered = list(self._ordered)
+        twin._sizes = list(self._sizes)
         return twin
 
     def add(self, value: str | Secret) -> None:
@@ -148,10 +153,11 @@ class SecretSet:
         """Register the string values of keys named like secrets, at any depth."""
         if isinstance(obj, Mapping):
             for key, value in obj.items():
-                if isinstance(value, str) and isinstance(key, str) and is_secret_name(key):
-                    self.add(value)
-                else:
-                    self.collect_from_json(value)
+                if isinstance(value, str):
+                    if isinstance(key, str) and is_secret_name(key):
+                        self.add(value)
+                elif isinstance(value, dict | list | tuple | Mapping):
+                    self.collect_from_json(value)  # scalars hold no keys: no call for them
         elif isinstance(obj, list | tuple):
             for item in obj:
                 self.collect_from_json(item)
@@ -192,7 +198,12 @@ class SecretSet:
 
     def mask(self, text: str) -> str:
         """Replace every registered secret, in any encoding, and every JWT by `***`."""
-        for form in self._ordered:
+        # Forms longer than the text cannot be in it, and a replacement only shortens the
+        # text (every form has MIN_SECRET_LENGTH characters or more, MASK fewer): start at the
+        # first form that fits.
+        start = bisect.bisect_left(self._sizes, -len(text))
+        for index in range(start, len(self._ordered)):
+            form = self._ordered[index]
             if form in text:
                 text = text.replace(form, MASK)
         return mask_jwts(text)
@@ -219,7 +230,16 @@ class SecretSet:
             return
         self._forms |= new
         # Longest first, so a secret's base64 or URL form is masked whole, not in pieces.
-        self._ordered = sorted(self._forms, key=lambda form: (-len(form), form))
+        # Inserted in place: re-sorting every form each time one secret arrives grew with
+        # the guide.
+        for form in new:
+            index = bisect.bisect_right(self._ordered, _longest_first(form), key=_longest_first)
+            self._ordered.insert(index, form)
+            self._sizes.insert(index, -len(form))
+
+
+def _longest_first(form: str) -> tuple[int, str]:
+    return -len(form), form
 
 
 def mask_headers(
@@ -269,6 +289,24 @@ def _mask_cookie(value: str, *, attributes: bool) -> str:
 
 
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+# Runs of the characters `quote(safe="")` and `quote()` (safe `/`) percent-encode.
+_QUOTED = re.compile(r"[^A-Za-z0-9_.~-]+")
+_QUOTED_BUT_SLASH = re.compile(r"[^A-Za-z0-9_.~/-]+")
+_ESCAPES = tuple(f"%{byte:02X}" for byte in range(256))
+
+
+def _percent_run(found: re.Match[str]) -> str:
+    # UTF-8, strict, uppercase hex: exactly what urllib's quote writes for these characters.
+    return "".join([_ESCAPES[byte] for byte in found.group().encode("utf-8")])
+
+
+def _quote(value: str, *, slash: bool) -> str:
+    """urllib.parse.quote(value, safe="/" if slash else ""), without its byte-by-byte loop.
+
+    urllib encodes every byte through a Python list; secrets are long (JWTs, their base64)
+    and mostly unreserved, so only the runs that change are encoded here.
+    """
+    return (_QUOTED_BUT_SLASH if slash else _QUOTED).sub(_percent_run, value)
 
 
 def _base64_forms(value: str) -> set[str]:
@@ -293,17 +331,25 @@ def _encodings(value: str) -> set[str]:
     """The value raw, URL-encoded (`quote`, `quote_plus`), `+` for spaces and JSON-escaped."""
     if _UNRESERVED.fullmatch(value):
         return {value}  # no encoder changes these characters (a JWT's, a hex secret's)
+    quoted = _quote(value, slash=False)  # quote(value, safe="")
+    quoted_but_slash = _quote(value, slash=True)  # quote(value)
+    escaped = json.dumps(value)[1:-1]
     forms = {
         value,
-        quote(value, safe=""),
-        quote(value),
-        quote_plus(value),
-        quote_plus(value, safe="/"),
+        quoted,
+        quoted_but_slash,
+        # quote_plus is quote with spaces as `+`; `%20` in quote's output is always a space.
+        quoted.replace("%20", "+"),  # quote_plus(value)
+        quoted_but_slash.replace("%20", "+"),  # quote_plus(value, safe="/")
         value.replace(" ", "+"),
-        json.dumps(value)[1:-1],
+        escaped,
         json.dumps(value, ensure_ascii=False)[1:-1],
-        json.dumps(value)[1:-1].replace("/", "\\/"),
+        escaped.replace("/", "\\/"),
     }
     # Some encoders write percent escapes in lowercase (`%2f`); both mean the same bytes.
-    forms |= {_PERCENT.sub(lambda m: m.group(0).lower(), form) for form in list(forms)}
+    forms |= {_PERCENT.sub(_lowercase, form) for form in list(forms) if "%" in form}
     return {form for form in forms if form}
+
+
+def _lowercase(found: re.Match[str]) -> str:
+    return found.group(0).lower()

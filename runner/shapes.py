@@ -14,7 +14,9 @@ __all__ = [
     "UNIFIED_SHAPES",
     "Shape",
     "example_of",
+    "fits_shape",
     "is_placeholder",
+    "prefix_example",
     "prefix_fits",
     "same_shape",
     "shape_name",
@@ -44,6 +46,8 @@ _JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _JWT_CUT = re.compile(r"eyJ[A-Za-z0-9_-]{7,}(?:\.[A-Za-z0-9_-]*)?")
 _SECRET = re.compile(r"(?P<kind>[a-z]{2,8}_(?:[a-z]{2,8}_)?)(?P<body>[A-Za-z0-9]{6,})")
 _OPAQUE = re.compile(r"[A-Za-z0-9_~+/=.-]{20,}")
+_DIGIT = re.compile(r"[0-9]")
+_LETTER = re.compile(r"[A-Za-z]")
 _PLACEHOLDER = re.compile(r"<[^<>]+>")
 _ELLIPSIS = re.compile(r"(?:\.\.\.|…)\Z")
 
@@ -108,14 +112,18 @@ def shape_of(value: Any) -> Shape | None:
         return "jwt"
     if _is_secret(value):
         return "secret"
-    if _OPAQUE.fullmatch(value) and re.search(r"[0-9]", value) and re.search(r"[A-Za-z]", value):
+    if _OPAQUE.fullmatch(value) and _DIGIT.search(value) and _LETTER.search(value):
         return "opaque"
     return None
 
 
 def same_shape(documented: str | int, real: Any) -> bool:
     """Whether a real value has the shape of a dynamic documented one."""
-    shape = shape_of(documented)
+    return fits_shape(shape_of(documented), documented, real)
+
+
+def fits_shape(shape: Shape | None, documented: str | int, real: Any) -> bool:
+    """`same_shape`, with the documented value's shape (`shape_of(documented)`) known."""
     if shape == "jwt":
         return isinstance(real, str) and _JWT.fullmatch(real) is not None
     if shape_of(real) != shape:
@@ -133,9 +141,10 @@ def is_placeholder(value: Any) -> bool:
 
 def shortened(value: Any) -> str | None:
     """The visible part of a value the writer cut short (`"a3f7c821-..."` -> `a3f7c821-`)."""
-    if not isinstance(value, str) or _ELLIPSIS.search(value) is None:
+    if not isinstance(value, str):
         return None
-    return _ELLIPSIS.sub("", value)
+    found = _ELLIPSIS.search(value)
+    return None if found is None else value[: found.start()]
 
 
 def _prefix_shape(prefix: str) -> Shape | None:
@@ -187,6 +196,11 @@ def example_of(value: Any) -> tuple[str, bool] | None:
     prefix = shortened(value)
     if prefix is None:
         return (value, False) if shape_of(value) in UNIFIED_SHAPES else None
+    return prefix_example(prefix)
+
+
+def prefix_example(prefix: str) -> tuple[str, bool] | None:
+    """`example_of` a shortened value, from its visible start (`shortened(value)`)."""
     shape = _prefix_shape(prefix)
     if shape == "jwt":
         # Every RS256 JWT starts with the same header: only the payload says which one.

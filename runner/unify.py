@@ -54,6 +54,9 @@ class ExampleBook:
 
     def __init__(self) -> None:
         self._bindings: list[Binding] = []
+        # Full (not shortened) examples -> real values, kept up to date as bindings are made
+        # rather than rebuilt for every word of every request that `substitute` looks at.
+        self._full: dict[str, str] = {}
 
     def bindings(self) -> tuple[Binding, ...]:
         """Every binding so far, in the order they were made."""
@@ -66,6 +69,7 @@ class ExampleBook:
     def __copy__(self) -> ExampleBook:
         book = ExampleBook()
         book._bindings = list(self._bindings)
+        book._full = dict(self._full)
         return book
 
     def real_for(self, example: str) -> str | None:
@@ -110,6 +114,8 @@ class ExampleBook:
                         actual=binding.real,
                     )
         self._bindings.append(binding)
+        if not binding.is_prefix and binding.example:
+            self._full[binding.example] = binding.real
         return None
 
     def bind_all(self, bindings: list[Binding] | tuple[Binding, ...]) -> list[Problem]:
@@ -121,15 +127,12 @@ class ExampleBook:
                 problems.append(problem)
         return problems
 
-    def _full_examples(self) -> dict[str, str]:
-        return {b.example: b.real for b in self._bindings if not b.is_prefix and b.example}
-
     def substitute(self, text: str) -> str:
         """Replace every bound documented example written literally in `text` by its real value.
 
         Longest first, in one pass, so an example inside a longer one is never half replaced.
         """
-        examples = self._full_examples()
+        examples = self._full
         # Most request words hold no documented example: only those present are compiled.
         present = [example for example in examples if example in text]
         if not present:
@@ -141,7 +144,7 @@ class ExampleBook:
 
     def examples_in(self, text: str) -> tuple[str, ...]:
         """The bound documented examples written literally in `text` (lint: use a variable)."""
-        return tuple(example for example in self._full_examples() if example in text)
+        return tuple(example for example in self._full if example in text)
 
 
 def _where(bound: Binding, binding: Binding) -> str:
