@@ -15,7 +15,7 @@ import bisect
 import json
 import re
 from collections.abc import Iterable, Mapping
-from urllib.parse import parse_qsl, quote_plus, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlsplit
 
 __all__ = [
     "MASK",
@@ -289,26 +289,6 @@ def _mask_cookie(value: str, *, attributes: bool) -> str:
 
 
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
-# Runs of the characters `quote(safe="")` and `quote()` (safe `/`) percent-encode.
-_QUOTED = re.compile(r"[^A-Za-z0-9_.~-]+")
-_QUOTED_BUT_SLASH = re.compile(r"[^A-Za-z0-9_.~/-]+")
-_ESCAPES = tuple(f"%{byte:02X}" for byte in range(256))
-
-
-def _percent_run(found: re.Match[str]) -> str:
-    # UTF-8, strict, uppercase hex: exactly what urllib's quote writes for these characters.
-    return "".join([_ESCAPES[byte] for byte in found.group().encode("utf-8")])
-
-
-def _quote(value: str, *, slash: bool) -> str:
-    """urllib.parse.quote(value, safe="/" if slash else ""), without its byte-by-byte loop.
-
-    urllib encodes every byte through a Python list; secrets are long (JWTs, their base64)
-    and mostly unreserved, so only the runs that change are encoded here.
-    """
-    return (_QUOTED_BUT_SLASH if slash else _QUOTED).sub(_percent_run, value)
-
-
 def _base64_forms(value: str) -> set[str]:
     """Standard and URL-safe base64, with and without padding."""
     data = value.encode("utf-8")
@@ -329,18 +309,17 @@ def _encodings_of_each(values: Iterable[str]) -> set[str]:
 
 def _encodings(value: str) -> set[str]:
     """The value raw, URL-encoded (`quote`, `quote_plus`), `+` for spaces and JSON-escaped."""
+    # Host names are case-insensitive: a value that ends up in one comes back lowercased.
     if _UNRESERVED.fullmatch(value):
-        return {value}  # no encoder changes these characters (a JWT's, a hex secret's)
-    quoted = _quote(value, slash=False)  # quote(value, safe="")
-    quoted_but_slash = _quote(value, slash=True)  # quote(value)
+        return {value, value.lower()}  # no encoder changes these (a JWT's, a hex secret's)
     escaped = json.dumps(value)[1:-1]
     forms = {
         value,
-        quoted,
-        quoted_but_slash,
-        # quote_plus is quote with spaces as `+`; `%20` in quote's output is always a space.
-        quoted.replace("%20", "+"),  # quote_plus(value)
-        quoted_but_slash.replace("%20", "+"),  # quote_plus(value, safe="/")
+        value.lower(),
+        quote(value, safe=""),
+        quote(value),
+        quote_plus(value),
+        quote_plus(value, safe="/"),
         value.replace(" ", "+"),
         escaped,
         json.dumps(value, ensure_ascii=False)[1:-1],

@@ -7,7 +7,8 @@ import re
 
 __all__ = ["CLIENT_SECRET", "JWT", "shaped_leaks"]
 
-JWT = re.compile(r"eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}")
+# Case-insensitive: a host name carries a JWT lowercased.
+JWT = re.compile(r"eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}", re.IGNORECASE)
 CLIENT_SECRET = re.compile(r"sk_live_[0-9a-f]{64}")
 _BASE64ISH = re.compile(r"[A-Za-z0-9+/=_-]{40,}")
 

@@ -10,6 +10,8 @@ from runner.cli import cli
 from tests.leaks import shaped_leaks
 
 GUIDE = Path(__file__).parent / "guides" / "secrets-everywhere.md"
+
+
 def test_no_secret_in_any_output(tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
     env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
@@ -28,4 +30,14 @@ def test_no_secret_in_any_output(tmp_path: Path) -> None:
     assert "/api/v1/token" in outputs["terminal"]
     assert '"active"' in outputs["json"] or "active" in outputs["json"]
     for name, text in outputs.items():
+        assert shaped_leaks(text) == [], name
+
+
+def test_a_secret_lowercased_in_a_host_name_is_masked(tmp_path: Path) -> None:
+    report = tmp_path / "r.json"
+    guide = GUIDE.parent / "secret-in-host.md"
+    outcome = CliRunner().invoke(cli, [str(guide), "-v", "--json", str(report)])
+    assert outcome.exit_code == 2, outcome.output
+    assert "refused" in outcome.output and ".example.com" in outcome.output
+    for name, text in {"terminal": outcome.output, "json": report.read_text()}.items():
         assert shaped_leaks(text) == [], name
