@@ -38,17 +38,22 @@ class Selection:
         return bool(self._compiled.evaluate(
             lambda word, **_: any(word.lower() in h for h in haystack)))
 
+    def _wants_step(self, guide: Guide, step: Step) -> bool:
+        # As in pytest, a step's words include its guide's: `-k tokens` picks every step of
+        # tokens.md, and `-k "not audit"` drops the audit steps of any guide.
+        return self._matches(guide.path, _step_words(step))
+
     def wants_guide(self, guide: Guide) -> bool:
-        """A guide is run when its path, or one of its steps, matches."""
-        if self._matches(guide.path):
-            return True
-        return any(self._matches(guide.path, _step_words(step)) for step in guide.steps)
+        """A guide is run when one of its steps matches (its path, when it has none)."""
+        if not guide.steps:
+            return self._matches(guide.path)
+        return any(self._wants_step(guide, step) for step in guide.steps)
 
     def step_filter(self, guide: Guide) -> Callable[[Step], bool] | None:
-        """None when the whole guide is wanted, else which steps are."""
-        if self._matches(guide.path):
+        """None when every step of the guide is wanted, else which steps are."""
+        if all(self._wants_step(guide, step) for step in guide.steps):
             return None
-        return lambda step: self._matches(guide.path, _step_words(step))
+        return lambda step: self._wants_step(guide, step)
 
 
 def _step_words(step: Step) -> str:
