@@ -151,7 +151,7 @@ def _page(response: httpx.Response) -> list[dict[str, Any]] | None:
         return None
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, list):

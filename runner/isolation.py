@@ -72,7 +72,7 @@ class Isolation:
         if "json" in content_type:
             try:
                 parsed = json.loads(body)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return body
             rewritten = self._rewrite(parsed)
             # Untouched bodies keep curl's exact bytes; only a tagged one is serialized again.

@@ -48,7 +48,7 @@ def _real_json(response: httpx.Response) -> tuple[bool, Any]:
         return False, None
     try:
         return True, json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return False, None
 
 

@@ -146,5 +146,5 @@ def loads_or_none(text: str) -> Any:
     """JSON, or None when the text is not JSON."""
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested too deeply for Python: not JSON to us
         return None

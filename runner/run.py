@@ -153,6 +153,15 @@ class _GuideRunner:
     def run_step(self, step: Step) -> StepResult:
         """Resolve, send and match one step; never raises for the docs' or target's faults."""
         try:
+            return self._run_step(step)
+        except RecursionError:
+            # JSON nested deeper than Python can walk (a request or response body, since
+            # documented JSON is bounded when read): the step cannot be checked, not a crash.
+            return self._error(step, "a JSON body is nested too deeply to check, expected "
+                                     "at most a few hundred levels")
+
+    def _run_step(self, step: Step) -> StepResult:
+        try:
             for assignment in step.setup:
                 value = " ".join(expand_word(assignment.value, self.context))
                 self._assign(assignment.name, value)

@@ -111,7 +111,7 @@ def _bodies(result: StepResult) -> tuple[DocValue, Any] | None:
     try:
         doc = documented.parsed_body()
         real = json.loads(exchange.response_body)
-    except (DocError, ValueError):
+    except (DocError, ValueError, RecursionError):
         return None
     return doc, real
 

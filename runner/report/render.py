@@ -236,7 +236,7 @@ def _pretty(body: str) -> str:
         return body
     try:
         return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
-    except ValueError:
+    except (ValueError, RecursionError):
         return body
 
 
