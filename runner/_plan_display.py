@@ -62,6 +62,8 @@ class Display:
     method: str
     url: str
     prints_response: bool = True
+    write_out: str | None = None
+    """curl's `-w` format, when written without variables."""
 
 
 def step_name(method: str, url: str) -> str:
@@ -122,6 +124,9 @@ def curl_display(command: Invocation, cwd: Path | None) -> Display:
         method=request.method,
         url=url,
         prints_response=not request.head and request.output_file in (None, "-"),
+        write_out=(request.write_out
+                   if request.write_out is not None and restore(request.write_out)
+                   == request.write_out else None),
     )
 
 

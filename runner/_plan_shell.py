@@ -57,6 +57,7 @@ class Draft:
     response: DocumentedResponse | None = None
     """What a console command printed."""
     prints_response: bool = True
+    write_out: str | None = None
     hidden: bool = False
 
 
@@ -192,6 +193,7 @@ def _with_response(draft: Draft, response: DocumentedResponse) -> Draft:
         name=draft.name, source=draft.source, method=draft.method, url=draft.url,
         command=draft.command, http_request=draft.http_request, captures=draft.captures,
         response=response, prints_response=draft.prints_response, hidden=draft.hidden,
+        write_out=draft.write_out,
     )
 
 
@@ -222,7 +224,7 @@ def _draft(
     return Draft(
         name=display.name, source=command.source, method=display.method, url=display.url,
         command=command, captures=captures, prints_response=display.prints_response,
-        hidden=hidden,
+        hidden=hidden, write_out=display.write_out,
     )
 
 

@@ -62,8 +62,10 @@ def run_command(paths: tuple[str, ...], **options: Any) -> None:
     status = _guarded(lambda: _run(paths, **options))
     if _main_thread():
         # The run is over and reported: a late signal must not change its exit status.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        # A no-op handler, not SIG_IGN: an ignored signal would stay ignored in every process
+        # started later from this one (a test session calling the CLI in process, say).
+        signal.signal(signal.SIGINT, _after_report)
+        signal.signal(signal.SIGTERM, _after_report)
     sys.exit(status)
 
 
@@ -215,10 +217,11 @@ def _run_guides(
             cancel.set()
             for future in futures:
                 future.cancel()
-            if any(n not in results and not f.cancelled() for f, n in futures.items()):
-                click.echo("verify-docs: interrupted; letting running guides clean up "
-                           "(interrupt again to stop now)", err=True)
             try:
+                # Inside the `try`: a second interrupt may come the moment this is read.
+                if any(n not in results and not f.cancelled() for f, n in futures.items()):
+                    click.echo("verify-docs: interrupted; letting running guides clean up "
+                               "(interrupt again to stop now)", err=True)
                 for future, number in futures.items():
                     if number in results or future.cancelled():
                         continue
@@ -246,6 +249,10 @@ def _abandoned(path: str) -> GuideResult:
         "interrupted again while this guide was running or cleaning up: its results were "
         "not waited for, and agents it created may remain on the target",
     ),))
+
+
+def _after_report(signum: int, frame: object) -> None:
+    """A signal after the reports are written changes nothing."""
 
 
 def _terminate(signum: int, frame: object) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from runner._curl_write_out import PrintedFacts, parse_write_out
 from runner._match_body import BodyMatcher
 from runner.docjson import DocObject, parse_documented_json
 from runner.errors import DocError
@@ -255,5 +256,34 @@ def match_response(step: Step, response: httpx.Response, book: ExampleBook) -> l
     problems.extend(_header_problems(documented, response))
     if step.prints_response and documented.body.strip():
         problems.extend(_body_problems(step, documented, response, book))
+    # A wrong status is already said once: the `%{http_code}` it prints says it again.
+    printed = _printed_problem(step, documented, response) if status is None else None
+    if printed is not None:
+        problems.append(printed)
     return problems
+
+
+def _printed_problem(
+    step: Step, documented: DocumentedResponse, response: httpx.Response
+) -> Problem | None:
+    """What curl's `-w` would print for the real answer, against what the guide shows."""
+    if step.write_out is None or documented.printed is None:
+        return None
+    write_out = parse_write_out(step.write_out)
+    if write_out is None:
+        return None
+    facts = PrintedFacts(
+        status=response.status_code,
+        headers={name.lower(): value for name, value in response.headers.items()},
+        size=len(response.content),
+        method=response.request.method,
+        url=str(response.request.url),
+    )
+    if write_out.matches(documented.printed, facts):
+        return None
+    return Problem(
+        message="what curl -w prints differs from the guide",
+        source=documented.source.at(documented.printed_line),
+        path=None, expected=documented.printed.strip(), actual=write_out.render(facts).strip(),
+    )
 

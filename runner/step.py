@@ -48,6 +48,10 @@ class DocumentedResponse:
     headers: tuple[tuple[str, str], ...] = ()
     document: DocValue | None = None
     """`body` read as documented JSON, once, by the planner (None when it is not JSON)."""
+    printed: str | None = None
+    """What the guide shows curl's `-w` printing, split off the end of the output."""
+    printed_line: int = 0
+    """The line where `printed` starts."""
 
     def parsed_body(self) -> DocValue:
         """`body` as documented JSON: the planner's reading, or a fresh one.
@@ -113,6 +117,8 @@ class Step:
     hidden: bool = False
     prints_response: bool = True
     """False when the command's output is not the response body (`-o file`, `-w` only, `-I`)."""
+    write_out: str | None = None
+    """curl's `-w` format, when every variable in it can be checked against a real answer."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,154 @@
+"""curl's `-w FORMAT`: what it prints after a transfer, read from a guide and rendered for real.
+
+A guide writes `curl -s -o /dev/null -w '%{http_code}\\n' ...` and shows `204` under it:
+the printed code is the documented status, and the rest of what `-w` prints is compared
+with what curl would print for the real response.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+__all__ = ["PrintedFacts", "WriteOut", "parse_write_out"]
+
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\"}
+_TOKEN = re.compile(r"%%|%\{header\{(?P<header>[^}]*)\}\}|%\{(?P<name>[a-z_]+)\}|\\(?P<esc>.)",
+                    re.DOTALL)
+_STATUS_NAMES = frozenset({"http_code", "response_code"})
+# Known to differ from run to run, or from the guide's machine to the target: any value of
+# the right shape matches.
+_VARYING = {
+    **dict.fromkeys(("time_appconnect", "time_connect", "time_namelookup", "time_pretransfer",
+                     "time_redirect", "time_starttransfer", "time_total", "speed_download",
+                     "speed_upload"), r"[0-9]+(?:\.[0-9]+)?"),
+    **dict.fromkeys(("size_header", "size_request", "size_upload", "local_port", "remote_port",
+                     "num_connects", "num_redirects"), r"[0-9]+"),
+    **dict.fromkeys(("local_ip", "remote_ip"), r"[0-9A-Fa-f.:]*"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedFacts:
+    """What a real transfer lets `-w` print."""
+
+    status: int
+    headers: Mapping[str, str]
+    """Response headers, names lower-cased."""
+    size: int
+    method: str
+    url: str
+    exit_code: int = 0
+
+
+_RENDERERS: dict[str, Callable[[PrintedFacts], str]] = {
+    "http_code": lambda facts: f"{facts.status:03d}",
+    "response_code": lambda facts: f"{facts.status:03d}",
+    "content_type": lambda facts: facts.headers.get("content-type", ""),
+    "num_headers": lambda facts: str(len(facts.headers)),
+    "size_download": lambda facts: str(facts.size),
+    "method": lambda facts: facts.method,
+    "url": lambda facts: facts.url,
+    "url_effective": lambda facts: facts.url,
+    "http_version": lambda facts: "1.1",
+    "exitcode": lambda facts: str(facts.exit_code),
+    "errormsg": lambda facts: "",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOut:
+    """A `-w` format every variable of which can be checked."""
+
+    format: str
+
+    def _pieces(self) -> Iterator[tuple[str, str]]:
+        """(kind, text): `text` literal output, or a `var`/`header` name."""
+        position = 0
+        for found in _TOKEN.finditer(self.format):
+            if found.start() > position:
+                yield "text", self.format[position : found.start()]
+            position = found.end()
+            if found.group() == "%%":
+                yield "text", "%"
+            elif found.group("esc") is not None:
+                escape = found.group("esc")
+                yield "text", _ESCAPES.get(escape, "\\" + escape)
+            elif found.group("header") is not None:
+                yield "header", found.group("header").lower()
+            else:
+                yield "var", found.group("name")
+        if position < len(self.format):
+            yield "text", self.format[position:]
+
+    def documented_tail(self) -> re.Pattern[str]:
+        """What this format prints, as a pattern for the end of a documented output.
+
+        The group `status` holds a printed `%{http_code}`; everything else the format
+        prints from the response is any text on its line.
+        """
+        pattern, status = "", False
+        for kind, text in _trimmed(list(self._pieces()), leading=False):
+            if kind == "text":
+                pattern += re.escape(text)
+            elif kind == "var" and text in _STATUS_NAMES and not status:
+                pattern, status = pattern + r"(?P<status>[0-9]{3})", True
+            elif kind == "var" and text in _STATUS_NAMES:
+                pattern += r"[0-9]{3}"
+            else:
+                pattern += r"[^\n]*?"
+        return re.compile(pattern + r"\s*\Z")
+
+    def matches(self, printed: str, facts: PrintedFacts) -> bool:
+        """Whether curl, given this real transfer, could have printed `printed`."""
+        pattern = ""
+        for kind, text in _trimmed(list(self._pieces()), leading=True):
+            if kind == "text":
+                pattern += re.escape(text)
+            elif kind == "header":
+                pattern += re.escape(facts.headers.get(text, ""))
+            elif text in _VARYING:
+                pattern += _VARYING[text]
+            else:
+                pattern += re.escape(_RENDERERS[text](facts))
+        return re.fullmatch(pattern, printed.strip()) is not None
+
+    def render(self, facts: PrintedFacts) -> str:
+        """What curl prints for the real transfer (varying values as curl would: numbers)."""
+        out = []
+        for kind, text in self._pieces():
+            if kind == "text":
+                out.append(text)
+            elif kind == "header":
+                out.append(facts.headers.get(text, ""))
+            elif text in _VARYING:
+                out.append("0")
+            else:
+                out.append(_RENDERERS[text](facts))
+        return "".join(out)
+
+
+def _trimmed(pieces: list[tuple[str, str]], *, leading: bool) -> list[tuple[str, str]]:
+    """The pieces without the blanks at the end (and the start): a fence keeps or drops
+    those as it likes, so they are never compared."""
+    while pieces and pieces[-1][0] == "text" and not pieces[-1][1].strip():
+        pieces.pop()
+    if pieces and pieces[-1][0] == "text":
+        pieces[-1] = ("text", pieces[-1][1].rstrip())
+    while leading and pieces and pieces[0][0] == "text" and not pieces[0][1].strip():
+        pieces.pop(0)
+    if leading and pieces and pieces[0][0] == "text":
+        pieces[0] = ("text", pieces[0][1].lstrip())
+    return pieces
+
+
+def parse_write_out(fmt: str) -> WriteOut | None:
+    """The format, or None when it reads a file (`@file`) or prints what cannot be checked."""
+    if fmt.startswith("@"):
+        return None
+    for found in _TOKEN.finditer(fmt):
+        name = found.group("name")
+        if name is not None and name not in _RENDERERS and name not in _VARYING:
+            return None
+    return WriteOut(fmt)
