@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,6 +137,23 @@ def _capture_of(name: str, command: Invocation, source: Source) -> Capture:
     return Capture(name=name, path=".", source=source, raw=True)
 
 
+def _disguised_curl(command: Invocation) -> DocError | None:
+    """`curl` glued to its options by a space the shell does not split on (pasted from a
+    wiki or a word processor): without this error the guide would pass, having run nothing."""
+    word = command.argv[0].literal if command.argv else None
+    if word is None or not word.startswith("curl") or len(word) == 4:
+        return None
+    odd = word[4]
+    if not odd.isspace():
+        return None
+    name = unicodedata.name(odd, "a space")
+    return DocError(
+        f"`curl` is followed by U+{ord(odd):04X} ({name}), which the shell does not split "
+        "on: it reads one word, not curl and its options; expected a plain space",
+        command.source,
+    )
+
+
 def _not_run(command: Invocation) -> Note:
     program = command.program or (command.text.split(maxsplit=1) or ["?"])[0]
     return Note(
@@ -176,6 +194,8 @@ def _plan_script(
             draft = _draft(command, cwd, hidden, plan, ())
             if draft is not None:
                 plan.items.append(draft)
+        elif (disguised := _disguised_curl(command)) is not None:
+            plan.errors.append(disguised)
         else:
             plan.items.append(_not_run(command))
     if console_response is not None:

@@ -237,3 +237,13 @@ def test_a_documented_url_on_another_host_is_refused_before_running() -> None:
 def test_a_host_from_a_variable_is_left_to_the_run() -> None:
     text = "# x\n\n```bash\nexport HOST=localhost:3000\ncurl http://$HOST/api/v1/agents\n```\n"
     assert errors(text) == []
+
+
+def test_curl_glued_to_its_options_by_a_no_break_space_is_an_error_not_a_silent_pass() -> None:
+    for space, name in (("\u00a0", "NO-BREAK SPACE"), ("\u2009", "THIN SPACE")):
+        text = f"text\n\n```bash\ncurl{space}-s http://localhost:3000/health\n```\n"
+        [(line, message)] = errors(text)
+        assert line == 4 and name in message and "expected a plain space" in message
+    # Other programs are still only noted as not run.
+    guide = plan_text("```bash\njq\u00a0.\n```\n", "g.md")
+    assert guide.errors == () and "is not run" in guide.notes[0][1]
