@@ -326,9 +326,16 @@ def _plan_document(document: Document, cwd: Path | None) -> _Planned:
 
 
 def _with_fixtures(
-    planned: _Planned, folder: Path | None, stack: tuple[Path, ...]
+    planned: _Planned, folder: Path | None, stack: tuple[Path, ...],
+    included: set[Path] | None = None,
 ) -> _Planned:
-    """Prepend the steps of every required fixture (planned recursively) to a file's steps."""
+    """Prepend the steps of every required fixture (planned recursively) to a file's steps.
+
+    A fixture runs once per guide, however many times it is required (twice by the guide,
+    or once by the guide and once by another fixture): a second registration of the same
+    agent would only meet a 409.
+    """
+    included = set() if included is None else included
     merged = _Planned(requires=list(planned.requires))
     for name, where in planned.requires:
         if folder is None:
@@ -343,7 +350,10 @@ def _with_fixtures(
         if file.resolve() in stack:
             merged.errors.append((where, f"fixture '{name}' requires itself (a cycle)"))
             continue
-        sub = _plan_file(file, _display_path(file), folder, (*stack, file.resolve()))
+        if file.resolve() in included:
+            continue
+        included.add(file.resolve())
+        sub = _plan_file(file, _display_path(file), folder, (*stack, file.resolve()), included)
         merged.steps += sub.steps
         merged.errors += sub.errors
         merged.notes += sub.notes
@@ -354,7 +364,8 @@ def _with_fixtures(
 
 
 def _plan_file(
-    path: Path, shown: str, folder: Path | None, stack: tuple[Path, ...]
+    path: Path, shown: str, folder: Path | None, stack: tuple[Path, ...],
+    included: set[Path] | None = None,
 ) -> _Planned:
     try:
         document = read_path(path, shown)
@@ -362,7 +373,7 @@ def _plan_file(
         failed = _Planned()
         failed.error(error, Source(shown, 1))
         return failed
-    return _with_fixtures(_plan_document(document, path.parent), folder, stack)
+    return _with_fixtures(_plan_document(document, path.parent), folder, stack, included)
 
 
 def _guide(path: str, planned: _Planned) -> Guide:

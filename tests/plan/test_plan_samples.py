@@ -191,3 +191,20 @@ def test_directives_and_fixture(tmp_path: Path) -> None:
     assert create.skip is None
     assert delete.skip == "needs a suspended agent"
     assert delete.reads == {"AGENT_ID", "BOOTSTRAP_TOKEN"}
+
+
+def test_a_fixture_runs_once_however_often_it_is_required(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    fixtures = tmp_path / "fixtures"
+    fixtures.mkdir()
+    (fixtures / "agent.md").write_text("```bash\ncurl http://localhost:3000/health\n```\n")
+    (fixtures / "token.md").write_text(
+        "<!-- verify: requires=agent -->\n\n```bash\ncurl http://localhost:3000/api/v1/x\n```\n")
+    guide_file = tmp_path / "g.md"
+    guide_file.write_text(
+        "<!-- verify: requires=agent -->\n<!-- verify: requires=token requires=agent -->\n\n"
+        "```bash\ncurl http://localhost:3000/api/v1/agents\n```\n")
+    guide = plan_guide(guide_file, display_path="g.md")
+    assert guide.errors == ()
+    assert [(Path(s.source.path).name, s.name) for s in guide.steps] == [
+        ("agent.md", "GET /health"), ("token.md", "GET /api/v1/x"), ("g.md", "GET /api/v1/agents")]
