@@ -137,22 +137,9 @@ def _run(
         write_lint(guides, sys.stdout, verbose=verbose)
         return 2 if any(g.errors for g in guides) else 0
 
-    from runner.isolation import new_run_id
-    from runner.retry import RetryPolicy
-    from runner.target import TargetOptions, make_target
+    from runner.target import configured_target
 
-    options = TargetOptions(
-        timeout=config.timeout,
-        retry=RetryPolicy(attempts=config.retries, max_wait=config.retry_max_wait,
-                          deadline=config.step_deadline),
-        run_id=new_run_id(),
-        unique_fields=frozenset(config.unique_fields),
-        keep=keep,
-        read_only=read_only,
-        documented_origin=config.documented_origin.rstrip("/"),
-    )
-    spec = target or (None if config.target == "embedded" else config.target)
-    chosen = make_target(spec, options=options)
+    chosen = configured_target(config, target, keep=keep, read_only=read_only)
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     outcome = _run_guides(guides, chosen, selection, config.jobs, color)
     from runner.report.terminal import write_terminal

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from runner.config import Config
     from runner.result import GuideResult, StepResult
     from runner.step import Guide, Step
+    from runner.target import Target
 
 __all__ = ["pytest_addoption", "pytest_collect_file"]
 
@@ -41,16 +43,58 @@ def _wanted(file_path: Path, config: pytest.Config) -> bool:
     return any(resolved.is_relative_to(root) for root in roots)
 
 
+class _Session:
+    """What the guides of one pytest process share: the project's settings and one target
+    (one run id, so each guide's tag is the run id and its number, as in the CLI)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        from runner.config import load_config
+
+        # Without a pyproject.toml the rootdir is the root, as the working directory is
+        # for the CLI: `requires=` finds `fixtures/` there.
+        self.project = load_config(config.rootpath)
+        self._spec: str | None = config.getoption("--verify-target")
+        self._target: Target | None = None
+        self.guides = 0
+
+    def target(self) -> Target:
+        if self._target is None:
+            from runner.target import configured_target
+
+            self._target = configured_target(self.project, self._spec)
+        return self._target
+
+
+_SESSION = pytest.StashKey[_Session]()
+
+
+def _session(config: pytest.Config) -> _Session:
+    if _SESSION not in config.stash:
+        config.stash[_SESSION] = _Session(config)
+    return config.stash[_SESSION]
+
+
+def _project(config: pytest.Config) -> Config:
+    return _session(config).project
+
+
 class GuideFile(pytest.File):
     """A guide: planned on collection, run once (all steps, in order) on its first item."""
 
     _guide: Guide
+    _number: int = 0
     _result: GuideResult | None = None
 
     def collect(self) -> list[pytest.Item]:
         from runner.plan import plan_guide
 
-        self._guide = plan_guide(self.path, display_path=self._display())
+        project = _project(self.config)
+        self._guide = plan_guide(self.path, display_path=self._display(), root=project.root,
+                                 fixtures=project.root / project.fixtures,
+                                 origin=project.documented_origin)
+        run = _session(self.config)
+        self._number = run.guides
+        run.guides += 1
         if self._guide.errors:
             return [GuideErrorItem.from_parent(self, name="plan")]
         return [
@@ -68,10 +112,9 @@ class GuideFile(pytest.File):
         """Run the whole guide once (steps share a context), then hand out step verdicts."""
         if self._result is None:
             from runner.run import run_guide
-            from runner.target import make_target
 
-            target = make_target(self.config.getoption("--verify-target"))
-            self._result = run_guide(self._guide, target)
+            self._result = run_guide(self._guide, _session(self.config).target(),
+                                     number=self._number)
         for result in self._result.steps:
             if result.step is step:
                 return result

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from runner.config import Config
 from runner.errors import DocError, TargetError
-from runner.isolation import Isolation
+from runner.isolation import Isolation, new_run_id
 from runner.retry import RetryPolicy
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Target",
     "TargetOptions",
     "UrlTarget",
+    "configured_target",
     "make_target",
 ]
 
@@ -166,6 +168,25 @@ class UrlTarget(Target):
             read_only=options.read_only,
             timeout=options.timeout,
         )
+
+
+def configured_target(
+    config: Config, spec: str | None = None, *, keep: bool = False, read_only: bool = False
+) -> Target:
+    """The target of one run: `spec` (from the command line) or the project's, with the
+    project's options and a fresh run id (every front end, so they tag and time alike)."""
+    options = TargetOptions(
+        timeout=config.timeout,
+        retry=RetryPolicy(attempts=config.retries, max_wait=config.retry_max_wait,
+                          deadline=config.step_deadline),
+        run_id=new_run_id(),
+        unique_fields=frozenset(config.unique_fields),
+        keep=keep,
+        read_only=read_only,
+        documented_origin=config.documented_origin.rstrip("/"),
+    )
+    chosen = spec or (None if config.target == "embedded" else config.target)
+    return make_target(chosen, options=options)
 
 
 def make_target(

@@ -43,3 +43,39 @@ def test_markdown_outside_docs_is_not_collected(pytester: pytest.Pytester) -> No
     pytester.makepyfile(test_nothing="def test_ok():\n    pass\n")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+REQUIRING = """\
+# Uses a recipe
+
+<!-- verify: requires=registered-agent -->
+
+```bash
+curl http://localhost:3000/api/v1/agents/$AGENT_ID \\
+  -H "Authorization: Bearer $BOOTSTRAP_TOKEN"
+```
+
+```json
+{"agentId": "a3f7c821-4b2e-4d8f-9c1a-7e5b3d2f1a09", "status": "active", ...}
+```
+"""
+
+
+@pytest.mark.parametrize("pyproject", [None, '[tool.verify-docs]\nfixtures = "recipes"\n'])
+def test_the_plugin_reads_the_project_settings_as_the_cli_does(
+    pytester: pytest.Pytester, pyproject: str | None
+) -> None:
+    # The recipe folder comes from [tool.verify-docs], or is `fixtures/` at the rootdir.
+    recipes = pytester.path / ("fixtures" if pyproject is None else "recipes")
+    recipes.mkdir()
+    recipe = (ROOT / "fixtures" / "registered-agent.md").read_text()
+    (recipes / "registered-agent.md").write_text(recipe)
+    if pyproject is not None:
+        (pytester.path / "pyproject.toml").write_text(pyproject)
+    (pytester.path / "docs").mkdir()
+    (pytester.path / "docs" / "uses-recipe.md").write_text(REQUIRING)
+    result = pytester.runpytest_subprocess("docs", "-v", "-p", "no:cacheprovider")
+    steps = recipe.count("```bash")
+    result.assert_outcomes(passed=steps + 1)
+    result.stdout.fnmatch_lines(["*uses-recipe.md::GET /api/v1/agents/* (line 6) PASSED*"])
