@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from runner._plan_shell import invocation_required, required_variables
 from runner.docjson import DocArray, DocObject, DocScalar, DocValue, top_level_keys
@@ -52,8 +52,15 @@ def _step_reads(step: Step) -> Iterator[tuple[str, Source]]:
                 yield name, source
 
 
-def unbound_variables(steps: Sequence[Step]) -> list[tuple[Source, str]]:
-    """Variables read before anything can bind them, each reported once, at its first use."""
+def unbound_variables(
+    steps: Sequence[Step], unrun: Mapping[str, tuple[Source, str]] | None = None
+) -> list[tuple[Source, str]]:
+    """Variables read before anything can bind them, each reported once, at its first use.
+
+    `unrun` names the variables a command that is not run would have set (`X=$(date)`):
+    their message says so, since the cause is there and not where the variable is read.
+    """
+    unrun = unrun or {}
     bound = set(TARGET_VARIABLES)
     fields: set[str] = set()
     reported: set[str] = set()
@@ -63,6 +70,13 @@ def unbound_variables(steps: Sequence[Step]) -> list[tuple[Source, str]]:
         if name in bound or name in reported or _bound_by_field(name, fields):
             return
         reported.add(name)
+        if name in unrun:
+            at, program = unrun[name]
+            shown = f"line {at.line}" if at.path == where.path else str(at)
+            errors.append((where, (
+                f"variable ${name} is never bound: {shown} sets it with `{program}`, which is "
+                f"not run, expected a literal value (export {name}=...) or a curl capture")))
+            return
         errors.append(
             (
                 where,

@@ -68,6 +68,10 @@ class Note:
 
     source: Source
     message: str
+    assigns: str | None = None
+    """`NAME=$(date ...)`: the variable the command that is not run would have set."""
+    program: str = ""
+    """The command that is not run (`date`)."""
 
 
 @dataclass(slots=True)
@@ -159,6 +163,7 @@ def _not_run(command: Invocation) -> Note:
     return Note(
         command.source,
         f"`{program}` is not run: only curl commands, exports and assignments are",
+        program=program,
     )
 
 
@@ -187,7 +192,9 @@ def _plan_script(
                 if inner.program == "curl":
                     plan.errors.append(DocError(_ONLY_CAPTURE, inner.source))
                 else:
-                    plan.items.append(_not_run(inner))
+                    note = _not_run(inner)
+                    plan.items.append(Note(note.source, note.message, assigns=command.name,
+                                           program=note.program))
             else:
                 plan.items.append(command)
         elif command.program == "curl":

@@ -54,6 +54,8 @@ class _Planned:
     errors: list[tuple[Source, str]] = field(default_factory=list)
     notes: list[tuple[Source, str]] = field(default_factory=list)
     requires: list[tuple[str, Source]] = field(default_factory=list)
+    unrun: dict[str, tuple[Source, str]] = field(default_factory=dict)
+    """Variables that a command that is not run would set: where, and that command."""
 
     def error(self, error: DocError, fallback: Source) -> None:
         self.errors.append((error.source or fallback, error.message))
@@ -166,6 +168,8 @@ class _Planner:
                 self.setup.clear()
             else:
                 self.out.notes.append((item.source, item.message))
+                if item.assigns is not None:
+                    self.out.unrun.setdefault(item.assigns, (item.source, item.program))
         if paired:
             self._open(index, paired, directive)
         elif directive is not None and _beyond_skip(directive) and not planned.errors:
@@ -357,9 +361,11 @@ def _with_fixtures(
         merged.steps += sub.steps
         merged.errors += sub.errors
         merged.notes += sub.notes
+        merged.unrun = {**sub.unrun, **merged.unrun}
     merged.steps += planned.steps
     merged.errors += planned.errors
     merged.notes += planned.notes
+    merged.unrun = {**merged.unrun, **planned.unrun}
     return merged
 
 
@@ -377,7 +383,7 @@ def _plan_file(
 
 
 def _guide(path: str, planned: _Planned) -> Guide:
-    errors = planned.errors + unbound_variables(planned.steps)
+    errors = planned.errors + unbound_variables(planned.steps, planned.unrun)
     unique = list(dict.fromkeys(errors))
     unique.sort(key=lambda item: (item[0].path != path, item[0].path, item[0].line))
     return Guide(

@@ -247,3 +247,17 @@ def test_curl_glued_to_its_options_by_a_no_break_space_is_an_error_not_a_silent_
     # Other programs are still only noted as not run.
     guide = plan_text("```bash\njq\u00a0.\n```\n", "g.md")
     assert guide.errors == () and "is not run" in guide.notes[0][1]
+
+
+def test_a_variable_set_by_a_command_that_is_not_run_names_that_command() -> None:
+    text = (
+        "```bash\n"
+        "SINCE=$(date -u +%Y-%m-%dT%H:%M:%SZ)\n"  # 2
+        'curl "http://localhost:3000/api/v1/audit?fromDate=$SINCE" \\\n'  # 3
+        '  -H "Authorization: Bearer $BOOTSTRAP_TOKEN"\n'
+        "```\n"
+    )
+    [(line, message)] = errors(text)
+    assert line == 3
+    assert message == ("variable $SINCE is never bound: line 2 sets it with `date`, which is "
+                       "not run, expected a literal value (export SINCE=...) or a curl capture")
