@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -104,7 +105,10 @@ class _GuideRunner:
         for secret in session.secrets:
             self.secrets.add(secret)
         self.client = httpx.Client(transport=session.transport, follow_redirects=False)
-        self.sender = Sender(self.client, session.retry, cancel=cancel)
+        clock = session.clock
+        self.sender = Sender(self.client, session.retry, cancel=cancel,
+                             sleep=clock.advance if clock else None,
+                             clock=clock.monotonic if clock else time.monotonic)
         self.builder = RequestBuilder(session, self.context, self.book, self.secrets)
         self.ledger = AgentLedger()
         self.target_fault = False

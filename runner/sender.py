@@ -41,12 +41,14 @@ class Sender:
         client: httpx.Client,
         policy: RetryPolicy,
         *,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         cancel: threading.Event | None = None,
     ) -> None:
         """`cancel`, once set, ends a wait between retries with KeyboardInterrupt (the run
-        was interrupted: a worker thread must not sit out a long `Retry-After` first)."""
+        was interrupted: a worker thread must not sit out a long `Retry-After` first).
+        `sleep` and `clock` replace real time (the embedded IdP's clock is moved on instead
+        of waited for)."""
         self._client = client
         self._policy = policy
         self._sleep = sleep
@@ -110,8 +112,12 @@ class Sender:
             attempt += 1
 
     def _wait(self, seconds: float) -> None:
-        if self._cancel is None:
+        if self._cancel is not None and self._cancel.is_set():
+            raise KeyboardInterrupt
+        if self._sleep is not None:
             self._sleep(seconds)
+        elif self._cancel is None:
+            time.sleep(seconds)
         elif self._cancel.wait(seconds):
             raise KeyboardInterrupt
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ __all__ = [
     "Target",
     "TargetOptions",
     "UrlTarget",
+    "VirtualClock",
     "configured_target",
     "make_target",
 ]
@@ -43,7 +45,8 @@ class Session:
     """What the target provides: BOOTSTRAP_TOKEN and BASE_URL (in documented form)."""
     secrets: tuple[str, ...] = ()
     retry: RetryPolicy = field(default_factory=lambda: RetryPolicy(attempts=1))
-    """No retries in process: the embedded IdP neither drops connections nor needs patience."""
+    clock: VirtualClock | None = None
+    """The embedded IdP's clock: waits between retries move it on instead of sleeping."""
     isolation: Isolation | None = None
     """On a shared target, unique fields are tagged with the run id (None when embedded)."""
     cleanup: bool = False
@@ -107,6 +110,32 @@ class Target:
         raise NotImplementedError
 
 
+class VirtualClock:
+    """Real time plus whatever the run has skipped: the embedded IdP reads it, so a
+    `Retry-After: 40` is honoured at once by moving it 40 s on, and a long guide outlasts
+    the per-minute rate limit as it would on a real server, without the wait."""
+
+    def __init__(self) -> None:
+        self._skipped = 0.0
+
+    def time(self) -> float:
+        """Seconds since the epoch, as the IdP sees them."""
+        return time.time() + self._skipped
+
+    def monotonic(self) -> float:
+        """A monotonic reading on the same time line (retry deadlines)."""
+        return time.monotonic() + self._skipped
+
+    def advance(self, seconds: float) -> None:
+        """Wait `seconds` without waiting."""
+        self._skipped += max(0.0, seconds)
+
+
+# In process, only a 429 needs patience (the embedded IdP never drops a connection), and
+# that patience costs nothing: up to the whole rate-limit window, a few times over.
+_EMBEDDED_RETRY = RetryPolicy(attempts=4, max_wait=60.0, deadline=600.0)
+
+
 class EmbeddedTarget(Target):
     """The in-process IdP from `fixtures/idp`: a fresh one per guide, no network."""
 
@@ -120,7 +149,8 @@ class EmbeddedTarget(Target):
         # Imported here so that planning and linting never load the IdP.
         from fixtures.idp import IdP
 
-        idp = IdP(rate_limit=self._rate_limit)
+        clock = VirtualClock()
+        idp = IdP(rate_limit=self._rate_limit, clock=clock.time)
         documented = self._options.documented_origin
         # The in-process IdP answers whatever host is asked: the documented origin stays.
         return Session(
@@ -130,6 +160,8 @@ class EmbeddedTarget(Target):
             variables={"BOOTSTRAP_TOKEN": idp.bootstrap_token,
                        "BASE_URL": f"{documented}/api/v1"},
             secrets=(idp.bootstrap_token,),
+            retry=_EMBEDDED_RETRY,
+            clock=clock,
             read_only=self._options.read_only,
             timeout=self._options.timeout,
         )
