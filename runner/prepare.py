@@ -19,7 +19,7 @@ from runner.shell import Invocation, expand_argv, expand_word
 from runner.step import HttpRequest, Step
 from runner.target import Session
 
-__all__ = ["Outbound", "RequestBuilder", "is_secret_name"]
+__all__ = ["Outbound", "RequestBuilder"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +30,6 @@ class Outbound:
     curl: CurlRequest | None
     documented_url: str
     """The URL as the guide wrote it, variables resolved, before moving it to the target."""
-
-
-def is_secret_name(name: str) -> bool:
-    """Variables and fields named like a token, secret or password hold secrets."""
-    lowered = name.lower()
-    return any(word in lowered for word in ("token", "secret", "password"))
 
 
 class RequestBuilder:

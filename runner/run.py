@@ -15,10 +15,10 @@ from runner.context import Context
 from runner.errors import DocError, TargetError
 from runner.jq import PathNotFound, format_path, parse_path, render, select
 from runner.match import ExampleBook, match_response
-from runner.prepare import Outbound, RequestBuilder, is_secret_name, loads_or_none
+from runner.prepare import Outbound, RequestBuilder, loads_or_none
 from runner.result import Cleanup, Exchange, GuideResult, Problem, StepResult, Verdict
 from runner.retry import SAFE_METHODS
-from runner.secrets import SecretSet, mask_headers
+from runner.secrets import SecretSet, is_secret_variable, mask_headers
 from runner.sender import Delivery, Sender
 from runner.shell import UnboundVariable, expand_word
 from runner.step import Guide, Step
@@ -229,7 +229,7 @@ class _GuideRunner:
                           problems=masked, exchange=exchange, retries=delivery.retries)
 
     def _assign(self, name: str, value: str) -> None:
-        if is_secret_name(name):
+        if is_secret_variable(name):
             self.secrets.add(value)
         self.context.assign(name, value)
 

@@ -24,6 +24,7 @@ __all__ = [
     "Secret",
     "SecretSet",
     "is_secret_name",
+    "is_secret_variable",
     "mask_headers",
     "mask_jwts",
 ]
@@ -62,6 +63,16 @@ def is_secret_name(name: str) -> bool:
     """Whether a JSON key, form field, header or variable name says its value is secret."""
     folded = name.lower().replace("_", "").replace("-", "")
     return folded.endswith(SECRET_NAME_SUFFIXES)
+
+
+def is_secret_variable(name: str) -> bool:
+    """Whether a shell variable's name says its value is secret.
+
+    Looser than `is_secret_name`: a field's name is the API's (`token_type` is no secret),
+    a variable's is the writer's, and `TOKEN_OLD` or `SECRET_2` hold secrets all the same.
+    """
+    lowered = name.lower()
+    return is_secret_name(name) or any(word in lowered for word in ("token", "secret", "passw"))
 
 
 def mask_jwts(text: str) -> str:

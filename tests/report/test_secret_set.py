@@ -15,6 +15,7 @@ from runner.secrets import (
     Secret,
     SecretSet,
     is_secret_name,
+    is_secret_variable,
     mask_headers,
     mask_jwts,
 )
@@ -157,6 +158,16 @@ def test_secret_names(name: str) -> None:
                                   "secretId", "name", "scope", "AGENT_ID"])
 def test_public_names(name: str) -> None:
     assert not is_secret_name(name)
+
+
+@pytest.mark.parametrize(("name", "secret"), [
+    ("CLIENT_SECRET", True), ("TOKEN", True), ("TOKEN_OLD", True), ("SECRET_2", True),
+    ("ADMIN_PASSWORD", True), ("API_KEY", True), ("AGENT_ID", False), ("EMAIL", False),
+])
+def test_variables_are_secret_when_their_name_says_so_anywhere(name: str, secret: bool) -> None:
+    # A variable's name is the writer's: `TOKEN_OLD` holds a token as surely as `TOKEN`.
+    assert is_secret_variable(name) is secret
+    assert not is_secret_name("TOKEN_OLD")  # a field named so would be left visible
 
 
 def test_collect_from_json_walks_nested_values() -> None:
