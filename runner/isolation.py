@@ -81,6 +81,8 @@ class Isolation:
             return json.dumps(rewritten, ensure_ascii=False).encode()
         if "x-www-form-urlencoded" in content_type:
             pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+            if not any(key in self.fields and value for key, value in pairs):
+                return body  # curl's exact bytes, as for an untouched JSON body
             return urlencode(
                 [(k, self._out(v) if k in self.fields else v) for k, v in pairs]
             ).encode()

@@ -39,6 +39,11 @@ def test_form_and_query_fields_are_tagged() -> None:
     assert ISO.outbound_query("page=2") == "page=2"
 
 
+def test_a_form_without_unique_fields_keeps_curls_exact_bytes() -> None:
+    form = b"grant_type=client_credentials&scope=agents:read audit:read&client_secret=a%2Bb"
+    assert ISO.outbound_body(form, "application/x-www-form-urlencoded") == form
+
+
 def test_bodies_that_are_not_json_or_form_are_left_alone() -> None:
     assert ISO.outbound_body(b"{not json", "application/json") == b"{not json"
     assert ISO.outbound_body(b"email=a@b", "text/plain") == b"email=a@b"
