@@ -85,7 +85,7 @@ _SUPPORTED = """
 request header data data-raw data-binary data-ascii data-urlencode json get url-query form
 form-string user oauth2-bearer user-agent referer cookie head upload-file location insecure
 max-time fail include silent show-error output write-out verbose url compressed connect-timeout
-fail-with-body progress-meter max-redirs
+fail-with-body progress-meter max-redirs globoff buffer
 """
 SUPPORTED: frozenset[str] = frozenset(_SUPPORTED.split())
 """The design's flag set (and `--max-redirs`, which CurlRequest carries anyway)."""

@@ -44,7 +44,7 @@ class State:
 
 _DATA = ("data", "data-ascii", "data-binary", "data-raw", "data-urlencode", "json")
 _SWITCHES = ("location", "insecure", "fail", "fail-with-body", "include", "silent",
-             "show-error", "verbose", "progress-meter")
+             "show-error", "verbose", "progress-meter", "globoff", "buffer")
 
 
 def apply(option: Option, state: State, files: FileReader, source: Source | None) -> None:
@@ -173,10 +173,11 @@ def default_headers(
         authorization = f"Bearer {state.bearer}"
         secrets += [state.bearer, authorization]
     elif state.user is not None:
-        user, colon, password = state.user.partition(":")
+        _, colon, password = state.user.partition(":")
         if not colon:
             raise DocError(
-                f"curl: -u {user!r} has no password (curl would prompt for it); "
+                # Not quoted: a writer who forgot the id may have put the secret there.
+                "curl: -u has no password (curl would prompt for it); "
                 "expected -u user:password",
                 source,
             )

@@ -114,8 +114,11 @@ def _encode_high(text: str) -> str:
     )
 
 
-def parse_url(raw: str, source: Source | None) -> CurlUrl:
-    """The URL curl 7.88 requests for `raw`, or DocError where curl refuses or we do."""
+def parse_url(raw: str, source: Source | None, *, globoff: bool = False) -> CurlUrl:
+    """The URL curl 7.88 requests for `raw`, or DocError where curl refuses or we do.
+
+    `globoff` (`-g`): `{}` and `[]` are plain characters, sent as written.
+    """
     _check_chars(raw, source)
     match = _SCHEME.match(raw)
     if match and match.group(2):
@@ -133,13 +136,16 @@ def parse_url(raw: str, source: Source | None) -> CurlUrl:
     cut = min((i for i in (rest.find("/"), rest.find("?")) if i >= 0), default=len(rest))
     authority, tail = rest[:cut], rest[cut:]
     if "@" in authority:
+        # The password must not reach the message: only the host is shown.
+        shown = f"{scheme}://***@{authority.rpartition('@')[2]}"
         raise DocError(
-            f"curl: credentials in the URL {raw!r} are not supported; use -u instead", source
+            f"curl: credentials in the URL ({shown}) are not supported; use -u instead", source
         )
     if not authority or authority.startswith(":"):
         raise DocError(f"curl: no host in URL {raw!r}", source)
     bracketed = "[" in tail or "]" in tail
-    if "{" in raw or "}" in raw or (bracketed and any(c in tail.replace("[]", "") for c in "[]")):
+    if not globoff and ("{" in raw or "}" in raw
+                        or (bracketed and any(c in tail.replace("[]", "") for c in "[]"))):
         # curl expands {a,b} and [1-3] into several transfers (an empty [] stays).
         raise DocError(f"curl: URL globbing ({{}} or []) is not supported in {raw!r}", source)
     path, mark, query = tail.partition("?")

@@ -117,7 +117,8 @@ def build_request(
     state = State()
     for option in parsed.options:
         apply(option, state, files, source)
-    url = _the_url(state.urls + list(parsed.urls), source)
+    url = _the_url(state.urls + list(parsed.urls), source,
+                   globoff=state.flags.get("globoff", False))
     kind = _request_kind(state, source)
     joined = b""
     for index, (json_piece, piece) in enumerate(state.data):
@@ -173,13 +174,13 @@ def build_request(
     )
 
 
-def _the_url(urls: list[str], source: Source | None) -> CurlUrl:
+def _the_url(urls: list[str], source: Source | None, *, globoff: bool) -> CurlUrl:
     """The one URL (curl would run one transfer per URL: we take exactly one)."""
     if not urls:
         raise DocError("curl: no URL specified", source)
     if len(urls) > 1:
         raise DocError(f"curl: several URLs ({', '.join(urls)}) are not supported", source)
-    url = parse_url(urls[0], source)
+    url = parse_url(urls[0], source, globoff=globoff)
     problem = _url_problem(url.url)
     if problem is not None:
         raise DocError(f"curl: URL {urls[0]!r} is not valid: {problem}", source)

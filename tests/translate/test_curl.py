@@ -142,6 +142,8 @@ SAME: dict[str, str] = {
     ),
     "compressed-custom": "curl --compressed -H 'Accept-Encoding: identity' localhost:3000",
     "url-option": "curl --url localhost:3000/by-url",
+    "globoff": "curl -g 'localhost:3000/a/{x}/[1]?q={y}&f[a]=1' -N",
+    "globoff-long": "curl --globoff --no-buffer 'localhost:3000/list?filter[owner]=team'",
     "prefixes": "curl --sil --inc --oauth2 t localhost:3000",
     "case-insensitive": "curl --SILENT --Request POST localhost:3000",
     "no-forms": "curl --no-location --no-silent -s --no-compressed localhost:3000",
@@ -235,7 +237,7 @@ OUTSIDE: dict[str, tuple[str, str]] = {
     "file-above": ("curl -d @../secret.txt localhost:3000", "outside the guide's folder"),
     "file-absolute": ("curl -d @/etc/hostname localhost:3000", "outside the guide's folder"),
     "non-ascii-query": ("curl 'localhost:3000/?q=é'", "non-ASCII"),
-    "credentials-in-url": ("curl 'http://u:p@localhost:3000/'", "credentials in the URL"),
+    "credentials-in-url": ("curl 'http://u:pw-9@localhost:3000/'", "credentials in the URL"),
     "http2": ("curl --http2 localhost:3000", "--http2"),
     "host-removed": ("curl -H 'Host:' localhost:3000", "Host"),
     "stdin-without-heredoc": ("curl -d @- localhost:3000", "standard input"),
@@ -336,3 +338,11 @@ def test_refuses_outside_the_flag_set(
         to_request(_local(command, echo), ENV, cwd=folder)
     assert named in raised.value.message
     assert echo.take() == []
+
+
+@pytest.mark.parametrize("command", ["curl -u Sup3rPassw0rdZZ localhost:3000",
+                                     "curl 'http://admin:Sup3rPassw0rdZZ@localhost:3000/'"])
+def test_a_refused_credential_is_not_quoted_back(command: str, folder: Path) -> None:
+    with pytest.raises(DocError) as raised:
+        to_request(command, ENV, cwd=folder)
+    assert "Sup3rPassw0rdZZ" not in raised.value.message
