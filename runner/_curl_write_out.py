@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-__all__ = ["PrintedFacts", "WriteOut", "parse_write_out"]
+if TYPE_CHECKING:
+    from runner.step import DocumentedResponse
+
+__all__ = ["PrintedFacts", "WriteOut", "parse_write_out", "split_printed"]
 
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\"}
 _TOKEN = re.compile(r"%%|%\{header\{(?P<header>[^}]*)\}\}|%\{(?P<name>[a-z_]+)\}|\\(?P<esc>.)",
@@ -38,22 +42,21 @@ class PrintedFacts:
     """Response headers, names lower-cased."""
     size: int
     method: str
-    url: str
-    exit_code: int = 0
 
 
 _RENDERERS: dict[str, Callable[[PrintedFacts], str]] = {
     "http_code": lambda facts: f"{facts.status:03d}",
     "response_code": lambda facts: f"{facts.status:03d}",
     "content_type": lambda facts: facts.headers.get("content-type", ""),
-    "num_headers": lambda facts: str(len(facts.headers)),
     "size_download": lambda facts: str(facts.size),
     "method": lambda facts: facts.method,
-    "url": lambda facts: facts.url,
-    "url_effective": lambda facts: facts.url,
     "http_version": lambda facts: "1.1",
-    "exitcode": lambda facts: str(facts.exit_code),
-    "errormsg": lambda facts: "",
+}
+# What each printed value can look like in a guide, so that only what `-w` printed is split
+# off the end of a documented output (never a JSON body's closing brace).
+_SHAPES = {
+    "content_type": r"[!-~]*(?:; ?[!-~]+)*", "size_download": r"[0-9]+", "method": r"[A-Z]+",
+    "http_version": r"[0-9.]+", "header": r"[^\n{}\[\]\"]*",
 }
 
 
@@ -82,14 +85,20 @@ class WriteOut:
         if position < len(self.format):
             yield "text", self.format[position:]
 
-    def documented_tail(self) -> re.Pattern[str]:
+    def documented_tail(self) -> re.Pattern[str] | None:
         """What this format prints, as a pattern for the end of a documented output.
 
-        The group `status` holds a printed `%{http_code}`; everything else the format
-        prints from the response is any text on its line.
+        The group `status` holds a printed `%{http_code}`. None when nothing the format
+        prints (a status, or text of its own) could tell its output from the body's end:
+        a guide showing only the body after `-w '%{time_total}'` must keep its body.
         """
+        pieces = _trimmed(list(self._pieces()), leading=False)
+        anchored = any((kind == "text" and bool(text.strip()))
+                       or (kind == "var" and text in _STATUS_NAMES) for kind, text in pieces)
+        if not anchored:
+            return None
         pattern, status = "", False
-        for kind, text in _trimmed(list(self._pieces()), leading=False):
+        for kind, text in pieces:
             if kind == "text":
                 pattern += re.escape(text)
             elif kind == "var" and text in _STATUS_NAMES and not status:
@@ -97,7 +106,7 @@ class WriteOut:
             elif kind == "var" and text in _STATUS_NAMES:
                 pattern += r"[0-9]{3}"
             else:
-                pattern += r"[^\n]*?"
+                pattern += _VARYING.get(text) or _SHAPES["header" if kind == "header" else text]
         return re.compile(pattern + r"\s*\Z")
 
     def matches(self, printed: str, facts: PrintedFacts) -> bool:
@@ -127,6 +136,33 @@ class WriteOut:
             else:
                 out.append(_RENDERERS[text](facts))
         return "".join(out)
+
+
+def split_printed(
+    response: DocumentedResponse | None, write_out: WriteOut | None
+) -> DocumentedResponse | None:
+    """The documented output with what curl's `-w` printed split off its end.
+
+    A printed `%{http_code}` is the documented status, as an `HTTP/1.1` line would be.
+    """
+    tail = write_out.documented_tail() if write_out is not None else None
+    if response is None or tail is None or response.kind == "http":
+        return response
+    found = tail.search(response.body)
+    if found is None:
+        return response
+    body = response.body[: found.start()]
+    printed = found.group(0)
+    blank = len(printed) - len(printed.lstrip())
+    code = found.group("status") if "status" in found.groupdict() else None
+    return replace(
+        response,
+        kind="json" if body.lstrip()[:1] in ("{", "[") else "console",
+        body=body,
+        printed=printed,
+        printed_line=response.body_line + response.body.count("\n", 0, found.start() + blank),
+        status=int(code) if code is not None else response.status,
+    )
 
 
 def _trimmed(pieces: list[tuple[str, str]], *, leading: bool) -> list[tuple[str, str]]:

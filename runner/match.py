@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from runner._curl_write_out import PrintedFacts, parse_write_out
+from runner._curl_write_out import PrintedFacts
 from runner._match_body import BodyMatcher
 from runner.docjson import DocObject, parse_documented_json
 from runner.errors import DocError
@@ -267,17 +267,14 @@ def _printed_problem(
     step: Step, documented: DocumentedResponse, response: httpx.Response
 ) -> Problem | None:
     """What curl's `-w` would print for the real answer, against what the guide shows."""
-    if step.write_out is None or documented.printed is None:
-        return None
-    write_out = parse_write_out(step.write_out)
-    if write_out is None:
+    write_out = step.write_out
+    if write_out is None or documented.printed is None:
         return None
     facts = PrintedFacts(
         status=response.status_code,
         headers={name.lower(): value for name, value in response.headers.items()},
         size=len(response.content),
         method=response.request.method,
-        url=str(response.request.url),
     )
     if write_out.matches(documented.printed, facts):
         return None

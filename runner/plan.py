@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from runner._curl_write_out import WriteOut, parse_write_out
+from runner._curl_write_out import parse_write_out, split_printed
 from runner._directive import Directive
 from runner._plan_display import documented_origin, http_display
 from runner._plan_lint import literal_examples, unbound_variables
@@ -228,7 +228,7 @@ class _Planner:
                     prose += [after for after in nearest_prose(blocks, block.index, +1)
                               if not after.text.rstrip().endswith(":")]
             write_out = parse_write_out(draft.write_out) if draft.write_out else None
-            response = _without_printed(response, write_out)
+            response = split_printed(response, write_out)
             response, checked = self._checked_body(response)
             expected = expected_status(
                 directive.status if last and directive else None,
@@ -258,7 +258,7 @@ class _Planner:
                 ignore=use.ignore if use else (),
                 unordered=use.unordered if use else (),
                 hidden=draft.hidden, prints_response=draft.prints_response,
-                write_out=write_out.format if write_out is not None else None,
+                write_out=write_out,
             ))
         return steps
 
@@ -275,32 +275,6 @@ class _Planner:
             self.out.error(error, response.source)
             return response, None
         return replace(response, document=document), has_error_shape(document)
-
-
-def _without_printed(
-    response: DocumentedResponse | None, write_out: WriteOut | None
-) -> DocumentedResponse | None:
-    """The documented output with what curl's `-w` printed split off its end.
-
-    A printed `%{http_code}` is the documented status, as an `HTTP/1.1` line would be.
-    """
-    if response is None or write_out is None or response.kind == "http":
-        return response
-    found = write_out.documented_tail().search(response.body)
-    if found is None:
-        return response
-    body = response.body[: found.start()]
-    printed = found.group(0)
-    blank = len(printed) - len(printed.lstrip())
-    code = found.group("status") if "status" in found.groupdict() else None
-    return replace(
-        response,
-        kind="json" if body.lstrip()[:1] in ("{", "[") else "console",
-        body=body,
-        printed=printed,
-        printed_line=response.body_line + response.body.count("\n", 0, found.start() + blank),
-        status=int(code) if code is not None else response.status,
-    )
 
 
 def _status_source(block: _RequestBlock) -> Source | None:

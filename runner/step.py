@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal as L
 
+from runner._curl_write_out import WriteOut
 from runner.docjson import DocValue, parse_documented_json
 from runner.shell import Assignment, Invocation
 from runner.source import Source
@@ -117,7 +118,7 @@ class Step:
     hidden: bool = False
     prints_response: bool = True
     """False when the command's output is not the response body (`-o file`, `-w` only, `-I`)."""
-    write_out: str | None = None
+    write_out: WriteOut | None = None
     """curl's `-w` format, when every variable in it can be checked against a real answer."""
 
 
