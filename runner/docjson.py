@@ -141,7 +141,8 @@ class _Lines:
 
 def _tokenize(text: str, lines: _Lines) -> list[_Token]:
     tokens: list[_Token] = []
-    for found in _TOKEN.finditer(text):
+    # Trailing blanks end the search: each failed try from inside them would rescan the rest.
+    for found in _TOKEN.finditer(text, 0, len(text.rstrip(" \t\r\n"))):
         kind = found.lastgroup
         assert kind is not None
         if kind == "comment":
@@ -173,12 +174,11 @@ def _describe(token: _Token | None) -> str:
 class _Parser:
     """A recursive-descent parser over the tokens, tracking lines for every node."""
 
-    def __init__(self, tokens: list[_Token], lines: _Lines, text: str) -> None:
+    def __init__(self, tokens: list[_Token], lines: _Lines) -> None:
         self._tokens = tokens
         self._index = 0
         self._depth = 0
         self._lines = lines
-        self._text = text
 
     def _at(self, token: _Token | None) -> Source:
         if token is None:
@@ -324,7 +324,7 @@ def parse_documented_json(text: str, *, source: Source) -> DocValue:
     tokens = _tokenize(text, lines)
     if not tokens:
         raise DocError("invalid documented JSON, expected a JSON value, got nothing", source)
-    return _Parser(tokens, lines, text).parse_document()
+    return _Parser(tokens, lines).parse_document()
 
 
 def top_level_keys(doc: DocValue) -> tuple[str, ...]:

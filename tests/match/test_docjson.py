@@ -153,3 +153,8 @@ def test_top_level_keys_and_error_shape(text: str, keys: tuple[str, ...], error:
     doc = parse(text)
     assert top_level_keys(doc) == keys
     assert has_error_shape(doc) is error
+
+
+def test_trailing_blank_lines_of_any_length_are_read_once() -> None:
+    # A fence padded with blank lines: the tokenizer stops at the last token, not rescans.
+    assert parse("{}" + "\n" * 50_000) == DocObject((), Source("docs/guide.md", 20, 1))
