@@ -57,15 +57,20 @@ def cli() -> None:
 def run_command(paths: tuple[str, ...], **options: Any) -> None:
     """Verify the guides under PATHS (default: docs/)."""
     # SIGTERM ends a run the way Ctrl-C does, from start-up on: clean up, report, exit 130.
-    if _main_thread():
+    handling = _main_thread()
+    if handling:
+        previous = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
         signal.signal(signal.SIGTERM, _terminate)
     status = _guarded(lambda: _run(paths, **options))
-    if _main_thread():
-        # The run is over and reported: a late signal must not change its exit status.
-        # A no-op handler, not SIG_IGN: an ignored signal would stay ignored in every process
-        # started later from this one (a test session calling the CLI in process, say).
+    if handling and _process.exits_after_run:
+        # The run is over and reported: a late signal must not change the exit status.
+        # A no-op handler, not SIG_IGN, which processes started later would inherit.
         signal.signal(signal.SIGINT, _after_report)
         signal.signal(signal.SIGTERM, _after_report)
+    elif handling:
+        # Called in process (a test, a script): leave its signals as they were.
+        signal.signal(signal.SIGINT, previous[0])
+        signal.signal(signal.SIGTERM, previous[1])
     sys.exit(status)
 
 
@@ -277,6 +282,16 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+@dataclass(slots=True)
+class _Process:
+    exits_after_run: bool = False
+    """Set by `main`: the process ends with the run, so late signals are its to ignore."""
+
+
+_process = _Process()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point."""
+    _process.exits_after_run = True
     cli.main(args=list(argv) if argv is not None else None, prog_name="verify-docs")
