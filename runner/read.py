@@ -6,7 +6,7 @@ holding shorter ones); `token.map` gives the lines. Nothing here knows shell, cu
 
 from __future__ import annotations
 
-import functools
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,10 +76,15 @@ class Document:
     errors: tuple[DocError, ...] = ()
 
 
-@functools.cache
-def _markdown() -> MarkdownIt:
-    # One parser for every page: parsing never changes it, so threads may share it.
-    return MarkdownIt("commonmark").enable("table")
+_PARSER = MarkdownIt("commonmark").enable("table")
+# One parser for every page, behind a lock: markdown-it fills its rule caches on first use
+# without one, and a thread reading a half-filled cache parses a page into nothing.
+_PARSER_LOCK = threading.Lock()
+
+
+def _parse(text: str) -> list[Token]:
+    with _PARSER_LOCK:
+        return _PARSER.parse(text)
 
 
 def decode_markdown(data: bytes, path: str) -> str:
@@ -138,7 +143,7 @@ def read_markdown(text: str, path: str) -> Document:
     blocks: list[Block] = []
     errors: list[DocError] = []
     normalized = _normalize(text)
-    tokens = _markdown().parse(normalized)
+    tokens = _parse(normalized)
     _collect(tokens, Source(path, 1), 0, blocks, errors, hidden=False)
     errors.extend(_unclosed_fences(tokens, normalized, Source(path, 1), 0))
     return Document(path=path, blocks=tuple(blocks), errors=tuple(errors))
@@ -290,7 +295,7 @@ def _directive(
     blocks.append(directive)
     before = len(blocks)
     inner_text = rest if newline else ""
-    inner = _markdown().parse(inner_text)
+    inner = _parse(inner_text)
     # `rest` starts on the line after the comment's first line.
     _collect(inner, source, line, blocks, errors, hidden=True)
     errors.extend(_unclosed_fences(inner, inner_text, source, line))

@@ -57,6 +57,7 @@ _COOKIE_HEADERS = frozenset({"cookie", "set-cookie"})
 # empty (`alg: none`). The look-behind keeps it from starting inside a longer base64 word.
 _JWT = re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _PERCENT = re.compile(r"%[0-9A-F]{2}")
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
 
 
 def is_secret_name(name: str) -> bool:
@@ -204,7 +205,7 @@ class SecretSet:
     def collect_from_variables(self, variables: Mapping[str, str]) -> None:
         """Register the values of variables named like secrets (`CLIENT_SECRET`, `TOKEN`)."""
         for name, value in variables.items():
-            if is_secret_name(name):
+            if is_secret_variable(name):
                 self.add(value)
 
     def mask(self, text: str) -> str:
@@ -299,7 +300,6 @@ def _mask_cookie(value: str, *, attributes: bool) -> str:
     return "; ".join(masked)
 
 
-_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
 def _base64_forms(value: str) -> set[str]:
     """Standard and URL-safe base64, with and without padding."""
     data = value.encode("utf-8")
