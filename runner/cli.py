@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from runner.errors import VerifyDocsError
+from runner.errors import DocError, VerifyDocsError
 
 if TYPE_CHECKING:
     from runner.result import GuideResult, RunResult
@@ -125,6 +125,7 @@ def _run(
 
     config = load_config().override(timeout=timeout, jobs=jobs)
     selection = Selection.parse(keyword) if keyword else None
+    _check_report_folders(json_path, junitxml)
     try:
         guides = [plan_guide(path, display_path=_display(path), root=config.root,
                              fixtures=config.root / config.fixtures,
@@ -150,7 +151,7 @@ def _run(
     from runner.report.terminal import write_terminal
 
     write_terminal(outcome.result, sys.stdout, verbose=verbose, color=color)
-    _write_reports(outcome.result, json_path, junitxml)
+    written = _write_reports(outcome.result, json_path, junitxml)
     if outcome.abandoned:
         click.echo("verify-docs: interrupted twice; reported what ran, cleanup abandoned",
                    err=True)
@@ -161,7 +162,7 @@ def _run(
     if outcome.interrupted:
         click.echo("verify-docs: interrupted; cleaned up and reported what ran", err=True)
         return 130
-    return outcome.result.exit_status
+    return outcome.result.exit_status if written else max(2, outcome.result.exit_status)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,22 +257,49 @@ def _main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def _write_reports(result: Any, json_path: str | None, junitxml: str | None) -> None:
-    if json_path:
-        from runner.report.json_report import write_json
-
-        write_json(result, Path(json_path))
-    if junitxml:
-        from runner.report.junit import write_junit
-
-        write_junit(result, Path(junitxml))
+def _check_report_folders(json_path: str | None, junitxml: str | None) -> None:
+    """A report that could not be written is found out before anything is sent."""
+    wanted = [("--json", json_path), ("--junitxml", junitxml)]
     if os.environ.get("GITHUB_ACTIONS") == "true":
-        from runner.report.github import write_annotations, write_step_summary
+        wanted.append(("GITHUB_STEP_SUMMARY", os.environ.get("GITHUB_STEP_SUMMARY")))
+    for option, path in wanted:
+        if not path:
+            continue
+        folder = Path(path).parent
+        if not folder.is_dir():
+            raise DocError(f"{option} {path}: cannot write the report, expected an existing "
+                           f"folder, got no folder {str(folder)!r}")
 
+
+def _write_reports(result: Any, json_path: str | None, junitxml: str | None) -> bool:
+    """Write every report asked for; False (and a message) when one could not be written.
+
+    Each is tried even when another fails: nothing that can be reported is lost.
+    """
+    from runner.report.github import write_annotations, write_step_summary
+    from runner.report.json_report import write_json
+    from runner.report.junit import write_junit
+
+    writers: list[tuple[str, Callable[[], None]]] = []
+    if json_path:
+        writers.append((f"--json {json_path}", lambda: write_json(result, Path(json_path))))
+    if junitxml:
+        writers.append((f"--junitxml {junitxml}", lambda: write_junit(result, Path(junitxml))))
+    if os.environ.get("GITHUB_ACTIONS") == "true":
         write_annotations(result, sys.stdout)
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
-            write_step_summary(result, Path(summary))
+            writers.append((f"GITHUB_STEP_SUMMARY {summary}",
+                            lambda: write_step_summary(result, Path(summary))))
+    written = True
+    for what, write in writers:
+        try:
+            write()
+        except OSError as exc:
+            click.echo(f"verify-docs: {what}: cannot write the report: "
+                       f"{exc.strerror or exc}", err=True)
+            written = False
+    return written
 
 
 def _display(path: Path) -> str:
