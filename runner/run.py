@@ -187,6 +187,9 @@ class _GuideRunner:
             self.target_fault = True
             self.reached = self.reached or not exc.unreached
             return self._error(step, exc.message, url)
+        except DocError as exc:
+            self.reached = True  # a connection was made: what the guide created is cleaned up
+            return self._error(step, exc.message, url)
         self.reached = True
         return self._judge(step, outbound, delivery, url)
 

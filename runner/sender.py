@@ -8,9 +8,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import h11
 import httpx
 
-from runner.errors import TargetError
+from runner.errors import DocError, TargetError
 from runner.retry import RetryPolicy
 from runner.target import describe_fault
 
@@ -153,7 +154,12 @@ class Sender:
         self, request: httpx.Request, timeout: httpx.Timeout, follow: bool, hops: int
     ) -> httpx.Response:
         request.extensions["timeout"] = timeout.as_dict()
-        response = self._client.send(request)
+        try:
+            response = self._client.send(request)
+        except h11.LocalProtocolError as exc:
+            # h11 refuses to put this request on the wire (a written Content-Length the
+            # body does not have, say): the request's fault, not the target's.
+            raise DocError(f"the request cannot be sent as written: {exc}") from None
         origin = (request.url.scheme, request.url.host, request.url.port)
         while follow and response.is_redirect and hops > 0:
             nxt = response.next_request
