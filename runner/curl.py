@@ -15,6 +15,7 @@ from runner._curl_options import parse_args
 from runner._curl_state import TOKEN, State, apply, custom_headers, default_headers, seconds
 from runner._curl_url import CurlUrl, parse_url
 from runner.errors import DocError
+from runner.secrets import is_secret_name
 from runner.shell import (
     Assignment,
     CommandSubstitution,
@@ -150,6 +151,10 @@ def build_request(
     for name, value in sent:
         if name.lower() == "authorization":
             secrets += [value, value.partition(" ")[2]]
+    if kind == "form":
+        # `-F password=...` travels inside a multipart body no later stage reads field by field.
+        secrets += [part.content.decode("utf-8", "replace") for part in state.forms
+                    if part.name is not None and is_secret_name(part.name)]
     headers = _checked(headers, sent, body, kind in ("form", "put", "post"), source)
     redirects = state.values.get("max-redirs", "50")
     if not redirects.lstrip("-").isdigit():

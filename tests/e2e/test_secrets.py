@@ -41,3 +41,18 @@ def test_a_secret_lowercased_in_a_host_name_is_masked(tmp_path: Path) -> None:
     assert "refused" in outcome.output and ".example.com" in outcome.output
     for name, text in {"terminal": outcome.output, "json": report.read_text()}.items():
         assert shaped_leaks(text) == [], name
+
+
+def test_a_multipart_field_named_like_a_secret_is_masked(tmp_path: Path) -> None:
+    guide = tmp_path / "multipart.md"
+    guide.write_text(
+        "```bash\nexport PW=hunter2-correct-horse\n"
+        "curl -s -X POST http://localhost:3000/api/v1/token \\\n"
+        '  -F grant_type=client_credentials -F client_id=x -F "password=$PW"\n```\n\n'
+        "Multipart is refused (`400 Bad Request`).\n")
+    report = tmp_path / "r.json"
+    outcome = CliRunner().invoke(cli, [str(guide), "-v", "--json", str(report)])
+    assert outcome.exit_code == 0, outcome.output
+    assert "password" in outcome.output  # -v shows the multipart body that was sent
+    for text in (outcome.output, report.read_text()):
+        assert "hunter2-correct-horse" not in text
