@@ -201,23 +201,29 @@ class BodyMatcher:
             where = format_path(parts)
             self._fail(f"{where} has {_items(len(real))}, the guide shows {len(items)}",
                        doc.source, parts, _items(len(items)), _items(len(real)))
-        used: set[int] = set()
-        for item in items:
-            for index, got in enumerate(real):
-                if index in used:
-                    continue
+        # Which real items each documented one could be, then one real item each: a general
+        # documented item must not take the only real item a specific one fits.
+        fits = [[index for index, got in enumerate(real) if self._fits(item, got, parts, index)]
+                for item in items]
+        chosen = _one_each(fits)
+        for position, item in enumerate(items):
+            index = chosen.get(position)
+            if index is not None:
                 trial = self._child()
-                trial.value(item, got, [*parts, index])
+                trial.value(item, real[index], [*parts, index])
                 if self._accepts(trial):
                     self._commit(trial)
-                    used.add(index)
-                    break
-            else:
-                self._fail(
-                    f"{format_path(parts)} has no item like the one documented at line "
-                    f"{_source_of(item).line} (in any order)",
-                    _source_of(item), parts, "an item like the documented one", show(real),
-                )
+                    continue
+            self._fail(
+                f"{format_path(parts)} has no item like the one documented at line "
+                f"{_source_of(item).line} (in any order)",
+                _source_of(item), parts, "an item like the documented one", show(real),
+            )
+
+    def _fits(self, item: DocValue, got: Any, parts: list[Part], index: int) -> bool:
+        trial = self._child()
+        trial.value(item, got, [*parts, index])
+        return self._accepts(trial)
 
     def _accepts(self, trial: BodyMatcher) -> bool:
         if trial.failed:
@@ -284,6 +290,30 @@ class BodyMatcher:
             return
         self._fail(f"{format_path(parts)} reads differently from the guide", doc.source, parts,
                    show(documented), show(real), "note")
+
+
+def _one_each(fits: list[list[int]]) -> dict[int, int]:
+    """A real item for as many documented items as possible, none used twice.
+
+    `fits[d]` lists the real items documented item `d` matches. Augmenting paths (Kuhn):
+    each documented item, in order, takes a free real item or moves an earlier one to
+    another it also fits.
+    """
+    owner: dict[int, int] = {}  # real index -> documented position
+
+    def place(position: int, seen: set[int]) -> bool:
+        for index in fits[position]:
+            if index in seen:
+                continue
+            seen.add(index)
+            if index not in owner or place(owner[index], seen):
+                owner[index] = position
+                return True
+        return False
+
+    for position in range(len(fits)):
+        place(position, set())
+    return {position: index for index, position in owner.items()}
 
 
 def _source_of(node: DocValue) -> Source:

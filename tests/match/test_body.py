@@ -178,6 +178,11 @@ def test_ignore_paths_are_skipped(ignore: tuple[str, ...], expected: list[Any]) 
         ('{"scopes": ["b", ...]}', {"scopes": ["a", "b", "c"]}, []),
         ('{"scopes": [{"k": "b", "n": 2}, {"k": "a", "n": 1}]}',
          {"scopes": [{"k": "a", "n": 1, "x": 0}, {"k": "b", "n": 2}]}, [("$.scopes[0].x", N)]),
+        # A general item first must not take the only real item the specific one fits.
+        ('{"scopes": [{"k": ...}, {"k": "a", "n": 1}]}',
+         {"scopes": [{"k": "a", "n": 1}, {"k": "b", "n": 2}]}, [("$.scopes[1].n", N)]),
+        ('{"scopes": [..., {"k": ...}, {"k": "a"}]}',
+         {"scopes": [{"k": "a"}, {"k": "b"}, {"k": "c"}]}, []),
     ],
 )
 def test_unordered_arrays_compare_as_multisets(body: str, real: Any,
