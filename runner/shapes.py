@@ -46,6 +46,11 @@ _JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _JWT_CUT = re.compile(r"eyJ[A-Za-z0-9_-]{7,}(?:\.[A-Za-z0-9_-]*)?")
 _SECRET = re.compile(r"(?P<kind>[a-z]{2,8}_(?:[a-z]{2,8}_)?)(?P<body>[A-Za-z0-9]{6,})")
 _OPAQUE = re.compile(r"[A-Za-z0-9_~+/=.-]{20,}")
+# A token is random all through: neighbouring characters keep switching between lower case,
+# upper case and digits. A name with a number (`ml-platform-team-2024`, `payments-v2-prod`)
+# switches once or twice, between words, and is compared as the text it is.
+_MIXED = re.compile(r"(?=[a-z][A-Z0-9]|[A-Z][a-z0-9]|[0-9][A-Za-z])")
+_OPAQUE_MIXING = 4
 _DIGIT = re.compile(r"[0-9]")
 _LETTER = re.compile(r"[A-Za-z]")
 _PLACEHOLDER = re.compile(r"<[^<>]+>")
@@ -112,7 +117,8 @@ def shape_of(value: Any) -> Shape | None:
         return "jwt"
     if _is_secret(value):
         return "secret"
-    if _OPAQUE.fullmatch(value) and _DIGIT.search(value) and _LETTER.search(value):
+    if (_OPAQUE.fullmatch(value) and _DIGIT.search(value) and _LETTER.search(value)
+            and len(_MIXED.findall(value)) >= _OPAQUE_MIXING):
         return "opaque"
     return None
 

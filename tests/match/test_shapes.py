@@ -27,6 +27,9 @@ SECRET = "sk_live_" + "0a1b2c3d" * 8
         (SECRET, "secret"),
         ("sk_test_abc123", "secret"),
         ("3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c", "opaque"),
+        ("dGhpcyBpcyBhIHRva2Vu9", "opaque"),
+        ("ml-platform-team-2024", None),  # a name with a number is text, compared exactly
+        ("payments-v2-prod-service", None),
         ("client_credentials", None),
         ("invalid_client_credentials", None),
         ("agents:read agents:write", None),
