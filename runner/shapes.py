@@ -132,6 +132,12 @@ def fits_shape(shape: Shape | None, documented: str | int, real: Any) -> bool:
     """`same_shape`, with the documented value's shape (`shape_of(documented)`) known."""
     if shape == "jwt":
         return isinstance(real, str) and _JWT.fullmatch(real) is not None
+    if shape == "opaque":
+        # Whether the guide's value is a token is decided by its randomness; the real one
+        # only has to be token-like (a real token may happen to mix little).
+        return (isinstance(real, str) and _OPAQUE.fullmatch(real) is not None
+                and shape_of(real) in ("opaque", None)
+                and _DIGIT.search(real) is not None and _LETTER.search(real) is not None)
     if shape_of(real) != shape:
         return False
     if shape == "secret":
