@@ -36,6 +36,11 @@ def new_run_id(taken: Collection[str] = ()) -> str:
             return run_id
 
 
+# The contract's length limits on the fields usually made unique (`email` at most 255,
+# `owner` 1 to 128 characters).
+_LENGTH_LIMITS = {"email": 255, "owner": 128}
+
+
 @dataclass(frozen=True, slots=True)
 class Isolation:
     """How one guide's unique values are made its own on a shared target."""
@@ -45,19 +50,27 @@ class Isolation:
     fields: frozenset[str]
     """Field names whose values must be unique on the server (`email` by default)."""
 
-    def _out(self, value: str) -> str:
+    def _out(self, key: str, value: str) -> str:
         if not value:
             # Nothing to make unique: an empty value must meet the server's checks unchanged.
             return value
         if "@" in value:
             local, _, domain = value.rpartition("@")
-            return f"{local}+{self.tag}@{domain}"
-        return f"{value}-{self.tag}"
+            if not local:
+                return value  # `@x.io` is documented as invalid: a tag would make it valid
+            tagged = f"{local}+{self.tag}@{domain}"
+        else:
+            tagged = f"{value}-{self.tag}"
+        # A value at the contract's length limit would be refused once tagged: it goes as
+        # written, so the documented answer stays the one the server gives.
+        if len(value) <= _LENGTH_LIMITS.get(key, len(tagged)) < len(tagged):
+            return value
+        return tagged
 
     def _rewrite(self, value: Any) -> Any:
         if isinstance(value, dict):
             return {
-                key: self._out(item) if key in self.fields and isinstance(item, str)
+                key: self._out(key, item) if key in self.fields and isinstance(item, str)
                 else self._rewrite(item)
                 for key, item in value.items()
             }
@@ -84,7 +97,7 @@ class Isolation:
             if not any(key in self.fields and value for key, value in pairs):
                 return body  # curl's exact bytes, as for an untouched JSON body
             return urlencode(
-                [(k, self._out(v) if k in self.fields else v) for k, v in pairs]
+                [(k, self._out(k, v) if k in self.fields else v) for k, v in pairs]
             ).encode()
         return body
 
@@ -93,7 +106,7 @@ class Isolation:
         if not query or not any(f"{name}=" in query for name in self.fields):
             return query
         pairs = parse_qsl(query, keep_blank_values=True)
-        return urlencode([(k, self._out(v) if k in self.fields else v) for k, v in pairs])
+        return urlencode([(k, self._out(k, v) if k in self.fields else v) for k, v in pairs])
 
     def inbound_text(self, text: str) -> str:
         """A response body with this guide's tags removed, as the guide documents it.

@@ -177,3 +177,19 @@ def test_a_run_id_already_carried_on_the_server_is_never_chosen(
     monkeypatch.setattr(secrets, "token_hex", lambda n: next(offered))
     assert unused_run_id(session) == "r00beef"
     assert pages == [1, 3, 2]
+
+
+def test_tags_never_change_what_the_server_accepts() -> None:
+    iso = Isolation(tag="r7f3a-1", fields=frozenset({"email", "owner"}))
+
+    def sent(body: dict[str, str]) -> dict[str, str]:
+        out: dict[str, str] = json.loads(iso.outbound_body(json.dumps(body).encode(),
+                                                           "application/json"))
+        return out
+
+    # No local part: documented as invalid, and a tag would make it valid.
+    assert sent({"email": "@probe.io"}) == {"email": "@probe.io"}
+    # At the contract's limits, a tag would push the value past them.
+    owner, email = "o" * 128, "e" * 246 + "@x.io.com"
+    assert sent({"owner": owner, "email": email}) == {"owner": owner, "email": email}
+    assert sent({"owner": "o" * 100}) == {"owner": "o" * 100 + "-r7f3a-1"}
