@@ -183,7 +183,7 @@ def _run_guides(
 
     from runner.report.terminal import Progress
     from runner.result import RunResult
-    from runner.run import Interrupted, run_guide
+    from runner.run import Interrupted, not_started, run_guide
 
     cancel = threading.Event()
     results: dict[int, GuideResult] = {}
@@ -229,6 +229,9 @@ def _run_guides(
                     if number not in results and not future.cancelled():
                         results[number] = _abandoned(guides[number].path)
     pool.shutdown(wait=not abandoned, cancel_futures=True)
+    for number, guide in enumerate(guides):
+        if number not in results:  # never started: reported, not left out
+            results[number] = not_started(guide, "interrupted before the guide started")
     ordered = tuple(results[n] for n in sorted(results))
     return _Outcome(RunResult(target=target.name, guides=ordered), interrupted, abandoned)
 

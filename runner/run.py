@@ -24,7 +24,7 @@ from runner.shell import UnboundVariable, expand_word
 from runner.step import Guide, Step
 from runner.target import Session, Target
 
-__all__ = ["Interrupted", "run_guide"]
+__all__ = ["Interrupted", "not_started", "run_guide"]
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +60,23 @@ def run_guide(
         done = {id(result.step) for result in results}
         results.extend(runner.skipped(step, "interrupted") for step in guide.steps
                        if id(step) not in done)
-        partial = GuideResult(path=guide.path, status=_guide_status(results),
+        status = _guide_status(results)
+        partial = GuideResult(path=guide.path, status="skipped" if status == "passed" else status,
                               steps=tuple(results), target_fault=runner.target_fault,
                               cleanup=runner.close())
         raise Interrupted(partial) from None
     cleanup = runner.close()
     return GuideResult(path=guide.path, status=_guide_status(results), steps=tuple(results),
                        target_fault=runner.target_fault, cleanup=cleanup)
+
+
+def not_started(guide: Guide, reason: str) -> GuideResult:
+    """A guide the run never got to (interrupted first): every step skipped, with `reason`."""
+    if guide.errors:
+        return GuideResult(path=guide.path, status="error", errors=guide.errors)
+    steps = tuple(StepResult(step=step, status="skipped", method=step.method, url=step.url,
+                             reason=reason) for step in guide.steps)
+    return GuideResult(path=guide.path, status="skipped", steps=steps)
 
 
 class Interrupted(Exception):

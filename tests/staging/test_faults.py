@@ -17,6 +17,8 @@ from pathlib import Path
 from tests.staging.conftest import GUIDE, Served, assert_clean, verify
 from tests.staging.proxy import Fault, FaultProxy
 
+SECOND = GUIDE.parent / "drift-status.md"
+
 
 def test_clean_run_tags_emails_and_cleans_up(served: Served, tmp_path: Path) -> None:
     done, report = verify(served.url, served.token, tmp_path)
@@ -78,7 +80,7 @@ def test_sigint_halfway_cleans_up_and_reports(served: Served, tmp_path: Path) ->
     # the run is certainly mid-step, even on a loaded machine.
     with FaultProxy(served.address, Fault(latency=1.5)) as proxy:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "runner", str(GUIDE), "--target", proxy.url,
+            [sys.executable, "-m", "runner", str(GUIDE), str(SECOND), "--target", proxy.url,
              "--json", str(report)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             env={**os.environ, "IDP_BOOTSTRAP_TOKEN": served.token})
@@ -94,7 +96,12 @@ def test_sigint_halfway_cleans_up_and_reports(served: Served, tmp_path: Path) ->
     assert "Traceback" not in out + err
     assert served.token not in out + err
     data = json.loads(report.read_text())
-    assert data["summary"]["steps"] == 3
+    first, second = data["guides"]
+    # Interrupted midway is not passed; never started is still reported, every step skipped.
+    assert len(first["steps"]) == 3 and first["status"] != "passed"
+    assert first["steps"][-1]["status"] == "skipped"
+    assert second["status"] == "skipped" and second["steps"]
+    assert {s["status"] for s in second["steps"]} == {"skipped"}
     assert_clean(served)
 
 
