@@ -11,13 +11,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The front end (read, translate, plan) knows nothing of execution or output.
 FRONT_END = {"read", "shell", "curl", "http_block", "plan", "discover", "step",
-             "docjson", "source", "errors", "jq", "status", "directive"}
-FORBIDDEN_IN_FRONT_END = {"runner.run", "runner.target", "runner.match", "runner.report",
-                          "runner.cli", "runner.pytest_plugin", "fixtures", "pytest", "rich",
-                          "click"}
+             "docjson", "source", "errors", "jq", "status", "directive", "shapes"}
 # The engine returns data; only report and the entry points write output.
 ENGINE = {"run", "target", "context", "match", "selection", "isolation", "retry", "unify",
-          "shapes", "cleanup", "prepare", "sender"}
+          "cleanup", "prepare", "sender"}
+FORBIDDEN_IN_FRONT_END = {"runner.report", "runner.cli", "runner.pytest_plugin", "fixtures",
+                          "pytest", "rich", "click",
+                          *(f"runner.{name}" for name in ENGINE)}
 FORBIDDEN_IN_ENGINE = {"runner.report", "runner.cli", "runner.pytest_plugin", "rich", "click"}
 
 
