@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from runner.errors import DocError
 from runner.source import Source
 
-__all__ = ["CurlUrl", "parse_url"]
+__all__ = ["CurlUrl", "default_port", "origin_parts", "parse_url"]
 
 # curl takes `word:/` as a scheme (one to three slashes; `localhost:3000` is a host).
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(/*)")
@@ -112,6 +114,18 @@ def _encode_high(text: str) -> str:
         c if ord(c) < 0x80 else "".join(f"%{b:02x}" for b in c.encode("utf-8", "surrogateescape"))
         for c in text
     )
+
+
+def default_port(scheme: str) -> int:
+    """The port an http(s) URL without one is sent to."""
+    return 443 if scheme == "https" else 80
+
+
+@functools.lru_cache(maxsize=16)
+def origin_parts(origin: str) -> tuple[str, str, int]:
+    """An origin's (scheme, host, port); pure and asked for every request, so cached."""
+    parts = urlsplit(origin)
+    return parts.scheme, parts.hostname or "", parts.port or default_port(parts.scheme)
 
 
 def parse_url(raw: str, source: Source | None, *, globoff: bool = False) -> CurlUrl:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -11,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from runner._curl_url import default_port, origin_parts
 from runner.curl import build_request
 from runner.errors import DocError
 from runner.shell import (
@@ -229,17 +229,7 @@ def _check_origin(url: str, source: Source, *, allowed: Mapping[str, str]) -> No
     if "$" in host or any(sentinel in host for sentinel in allowed):
         return
     origin = _DOCUMENTED.get()
-    if (scheme, host, port or _default_port(scheme)) != _origin_parts(origin):
+    if (scheme, host, port or default_port(scheme)) != origin_parts(origin):
         shown = f"{scheme}://{parts.netloc}"
         raise DocError(f"request to {shown} refused: guides may only call the documented "
                        f"origin {origin}, which is moved to the target", source)
-
-
-def _default_port(scheme: str) -> int:
-    return 443 if scheme == "https" else 80
-
-
-@functools.lru_cache(maxsize=16)
-def _origin_parts(origin: str) -> tuple[str, str, int]:
-    parts = urlsplit(origin)
-    return parts.scheme, parts.hostname or "", parts.port or _default_port(parts.scheme)

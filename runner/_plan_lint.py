@@ -150,7 +150,8 @@ def literal_examples(steps: Sequence[Step]) -> list[tuple[Source, str]]:
     documented: dict[str, tuple[str, Source]] = {}
     notes: list[tuple[Source, str]] = []
     for step in steps:
-        if step.skip is None and documented:
+        # A hidden step is the runner's, not the reader's: nobody pastes it.
+        if step.skip is None and not step.hidden and documented:
             for text, where in _request_texts(step):
                 for example, (key, seen) in documented.items():
                     offset = text.find(example)

@@ -6,7 +6,6 @@ can only ever talk to its target's origin.
 
 from __future__ import annotations
 
-import functools
 import os
 import time
 from collections.abc import Mapping
@@ -14,6 +13,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from runner._curl_url import origin_parts
 from runner.config import Config
 from runner.errors import DocError, TargetError
 from runner.isolation import Isolation, new_run_id
@@ -64,7 +64,7 @@ class Session:
 
     def rewrite(self, url: httpx.URL) -> httpx.URL:
         """Move a documented URL onto the target, refusing every other origin."""
-        if _origin_of(url) != _origin_parts(self.documented_origin):
+        if _origin_of(url) != origin_parts(self.documented_origin):
             shown = f"{url.scheme}://{url.host}" + (f":{url.port}" if url.port else "")
             raise DocError(
                 f"request to {shown} refused: guides may only call the documented origin "
@@ -92,12 +92,6 @@ class TargetOptions:
 
 def _origin_of(url: httpx.URL) -> tuple[str, str, int]:
     return url.scheme, url.host, url.port or (443 if url.scheme == "https" else 80)
-
-
-@functools.lru_cache(maxsize=16)
-def _origin_parts(origin: str) -> tuple[str, str, int]:
-    """An origin string's (scheme, host, port); pure, so parsed once, not once a request."""
-    return _origin_of(httpx.URL(origin))
 
 
 class Target:
