@@ -10,13 +10,12 @@ from typing import Any
 import httpx
 
 from runner.errors import TargetError
-from runner.isolation import RUN_TAG, new_run_id
 from runner.result import Cleanup
 from runner.retry import RetryPolicy
 from runner.sender import Delivery, Sender
 from runner.target import Session
 
-__all__ = ["AgentLedger", "unused_run_id"]
+__all__ = ["AgentLedger"]
 
 _AGENTS = re.compile(r"/agents/?$")
 _AGENT = re.compile(r"/agents/([0-9a-fA-F-]{36})/?$")
@@ -157,44 +156,3 @@ def _page(response: httpx.Response) -> list[dict[str, Any]] | None:
     if not isinstance(data, list):
         return None
     return [item for item in data if isinstance(item, dict)]
-
-
-def unused_run_id(session: Session) -> str:
-    """A run id that no agent on the target carries yet (ask before the first guide runs).
-
-    The newest agents are the likeliest to share an id, and lists go oldest first, so pages
-    are read from the last one back (at most `_MAX_PAGES`). When the target cannot be listed,
-    a random id is the best there is: the run itself will then report what fails.
-    """
-    token = session.variables.get("BOOTSTRAP_TOKEN")
-    taken: set[str] = set()
-    if token:
-        with httpx.Client(transport=session.transport) as client:
-            sender = Sender(client, session.retry)
-            first = _list(sender, session, token, 1)
-            if first is not None:
-                total = first[1]
-                last = max(1, -(-total // _PAGE))
-                pages = [first[0]] + [
-                    page[0] for number in range(last, max(1, last - _MAX_PAGES), -1)
-                    if number > 1 and (page := _list(sender, session, token, number))]
-                for data in pages:
-                    taken.update(m.group(1) for agent in data
-                                 if (m := RUN_TAG.search(str(agent.get("email", "")))))
-    return new_run_id(taken)
-
-
-def _list(sender: Sender, session: Session, token: str,
-          page: int) -> tuple[list[dict[str, Any]], int] | None:
-    url = session.rewrite(httpx.URL(f"{session.documented_base_url}/agents",
-                                    params={"page": page, "limit": _PAGE}))
-    request = httpx.Request("GET", url, headers={"Authorization": f"Bearer {token}"})
-    try:
-        response = sender.send(request, timeout=httpx.Timeout(session.timeout)).response
-    except TargetError:
-        return None
-    data = _page(response)
-    if data is None:
-        return None
-    total = response.json().get("total")
-    return data, total if isinstance(total, int) else len(data)

@@ -10,30 +10,22 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-__all__ = ["RUN_TAG", "Isolation", "new_run_id"]
-
-RUN_TAG = re.compile(r"\+(r[0-9a-f]{6})-[0-9]+@")
-"""A run's tag in an email (`+r7f3a-1@`); group 1 is the run id."""
+__all__ = ["Isolation", "new_run_id"]
 
 
-def new_run_id(taken: Collection[str] = ()) -> str:
-    """A short random id for one run (`r` + 6 hex digits, like `r7f3a09`), not one of `taken`.
+def new_run_id() -> str:
+    """A short random id for one run: `r` and 8 hex digits, like `r7f3a09c2`.
 
     Emails stay taken after an agent is decommissioned, so an id an earlier run used on the
-    same server would collide with it: 16 million ids make that unlikely over years of
-    nightly runs, and `taken` rules out the ids the server is known to carry.
+    same server would collide with it. CI may run the guides against staging dozens of times
+    a day: with 4 billion ids, a year of that expects far less than one collision (with the
+    16 million of 6 digits, about ten).
     """
-    if len(taken) >= 1 << 24:
-        raise ValueError("every run id is taken on this server")
-    while True:
-        run_id = "r" + secrets.token_hex(3)
-        if run_id not in taken:
-            return run_id
+    return "r" + secrets.token_hex(4)
 
 
 # The contract's length limits on the fields usually made unique (`email` at most 255,
