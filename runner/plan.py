@@ -227,6 +227,10 @@ class _Planner:
                     # A paragraph ending in `:` introduces what follows, not this request.
                     prose += [after for after in nearest_prose(blocks, block.index, +1)
                               if not after.text.rstrip().endswith(":")]
+            else:
+                # An earlier curl of the block: the paragraph before the block is just
+                # before it too ("Both of these return `401`:").
+                prose += nearest_prose(blocks, block.index, -1)
             write_out = parse_write_out(draft.write_out) if draft.write_out else None
             response = split_printed(response, write_out)
             response, checked = self._checked_body(response)

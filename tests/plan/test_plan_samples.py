@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from runner.plan import plan_guide
+from runner.plan import plan_guide, plan_text
 from runner.source import Source
 from runner.step import Capture, ExpectedStatus, Guide, Step
 
@@ -208,3 +208,19 @@ def test_a_fixture_runs_once_however_often_it_is_required(tmp_path: Path) -> Non
     assert guide.errors == ()
     assert [(Path(s.source.path).name, s.name) for s in guide.steps] == [
         ("agent.md", "GET /health"), ("token.md", "GET /api/v1/x"), ("g.md", "GET /api/v1/agents")]
+
+
+def test_every_curl_of_a_block_takes_its_status_from_the_paragraph_before_it() -> None:
+    text = (
+        "Both of these sign-ins return `401 Unauthorized`:\n\n"
+        "```bash\n"
+        "curl -s -X POST http://localhost:3000/api/v1/token -d client_secret=wrong\n"  # 4
+        "curl -s -X POST http://localhost:3000/api/v1/token -d client_secret=wrong-2\n"  # 5
+        "```\n\n"
+        "```json\n"
+        '{"error": "invalid_client", "error_description": "Client authentication failed."}\n'
+        "```\n"
+    )
+    guide = plan_text(text, "g.md")
+    assert [(s.source.line, s.expected.code, s.expected.origin) for s in guide.steps] == [
+        (4, 401, "prose"), (5, 401, "prose")]
