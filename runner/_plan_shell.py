@@ -11,6 +11,7 @@ from runner._plan_display import curl_display
 from runner._shell_console import split_console
 from runner.errors import DocError
 from runner.http_block import parse_http_response
+from runner.jq import parse_path
 from runner.read import Fence
 from runner.shell import (
     Assignment,
@@ -224,6 +225,26 @@ def _with_response(draft: Draft, response: DocumentedResponse) -> Draft:
     )
 
 
+def _unchecked_filter(command: Invocation) -> DocError | None:
+    """A jq filter that is not a path: what it prints could not be compared with the guide
+    (`.data | length`, `.[]`), so the step is refused rather than checked against the
+    whole body."""
+    for stage in command.pipeline:
+        if not stage or stage[0].literal != "jq":
+            continue
+        for word in stage[1:]:
+            text = word.literal
+            if text is None or (text.startswith("-") and text != "-"):
+                continue
+            try:
+                parse_path(text, source=word.source)
+            except DocError as error:
+                return DocError(f"jq filter `{text}` cannot be checked: {error.message}; "
+                                "expected a path like .data[0].status (or `jq .` to "
+                                "pretty-print)", word.source)
+    return None
+
+
 def _substitutions(command: Invocation) -> Iterator[CommandSubstitution]:
     words = list(command.argv) + [a.value for a in command.prefix]
     if command.stdin is not None:
@@ -242,6 +263,10 @@ def _draft(
     nested = next(_substitutions(command), None)
     if nested is not None:
         plan.errors.append(DocError(_ONLY_CAPTURE, nested.command.source))
+        return None
+    unchecked = _unchecked_filter(command)
+    if unchecked is not None:
+        plan.errors.append(unchecked)
         return None
     try:
         display = curl_display(command, cwd)

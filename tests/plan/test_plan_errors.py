@@ -261,3 +261,18 @@ def test_a_variable_set_by_a_command_that_is_not_run_names_that_command() -> Non
     assert line == 3
     assert message == ("variable $SINCE is never bound: line 2 sets it with `date`, which is "
                        "not run, expected a literal value (export SINCE=...) or a curl capture")
+
+
+def test_a_jq_filter_that_is_not_a_path_is_refused_at_its_word() -> None:
+    for shown in ("'.data | length'", "'.data[] | .status'", "'.[]'"):
+        text = ("```bash\n"
+                "curl -s http://localhost:3000/api/v1/agents \\\n"
+                f'  -H "Authorization: Bearer $BOOTSTRAP_TOKEN" | jq {shown}\n'  # 3
+                "```\n")
+        [(line, message)] = errors(text)
+        assert line == 3 and "cannot be checked" in message and "expected a path" in message
+    # Paths (and pretty-printing) are fine.
+    for shown in ("'.data[0].status'", ".", "-r .total"):
+        guide = plan_text("```bash\ncurl -s http://localhost:3000/api/v1/agents | "
+                          f"jq {shown}\n```\n", "g.md")
+        assert guide.errors == (), shown
