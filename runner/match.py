@@ -63,6 +63,14 @@ def _error_code(response: httpx.Response) -> str | None:
     return None
 
 
+_CLASS_REASONS = {
+    ("shape", 4): "the documented body has an error shape and no status is written",
+    ("shape", 2): "the documented body is no error and no status is written",
+    ("default", 2): "no status is written for this request (no directive, status line or "
+                    "status phrase near it)",
+}
+
+
 def _status_problem(step: Step, response: httpx.Response) -> Problem | None:
     expected = step.expected
     actual = response.status_code
@@ -74,7 +82,9 @@ def _status_problem(step: Step, response: httpx.Response) -> Problem | None:
     if expected.code is not None:
         message = f"expected status {want}, got {got}"
     else:
-        message = f"expected a {want} status, got {got}"
+        # Say where a class came from: a writer who meant a status wrote it somewhere else.
+        reason = _CLASS_REASONS.get((expected.origin, expected_class(expected)))
+        message = f"expected a {want} status, got {got}" + (f"; {reason}" if reason else "")
     source = expected.source
     if source is None and step.response is not None and expected.origin == "http":
         source = step.response.source

@@ -54,7 +54,9 @@ def test_oauth_error_is_named_too() -> None:
     real = response(401, {"error": "invalid_client", "error_description": "bad"})
     problems = match_response(step('{"access_token": "eyJ..."}', code=None, status_class=2),
                               real, ExampleBook())
-    assert [p.message for p in problems] == ["expected a 2xx status, got 401 (invalid_client)"]
+    assert [p.message for p in problems] == [
+        "expected a 2xx status, got 401 (invalid_client); the documented body is no error "
+        "and no status is written"]
 
 
 def test_wrong_class_without_error_body() -> None:
