@@ -6,6 +6,7 @@ holding shorter ones); `token.map` gives the lines. Nothing here knows shell, cu
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ __all__ = [
 ]
 
 _PREFIX = "verify:"
+_FENCED = re.compile(r"\s*(```|~~~)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +210,12 @@ def _collect(
                     hidden=hidden,
                 )
             )
+        elif token.type == "code_block" and _FENCED.match(token.content):
+            # An indented fence: the body of a content tab (`=== "curl"` in MkDocs Material)
+            # or a note. Read as the reader sees it rendered: a fence, with its lines.
+            inner = _parse(token.content)
+            _collect(inner, origin, token.map[0] + offset, blocks, errors, hidden=hidden)
+            errors.extend(_unclosed_fences(inner, token.content, origin, token.map[0] + offset))
         elif token.type == "html_block" and not hidden:
             for comment, line, closed in _comments(token.content, first):
                 _directive(comment, origin.at(line), blocks, errors, closed=closed)

@@ -221,3 +221,21 @@ def test_missing_file_is_a_doc_error(tmp_path: Path) -> None:
     with pytest.raises(DocError) as caught:
         read_path(tmp_path / "nope.md", display_path="nope.md")
     assert str(caught.value) == "nope.md:1: cannot read the guide: No such file or directory"
+
+
+def test_a_fence_indented_in_a_content_tab_is_read_at_its_lines() -> None:
+    text = ('=== "curl"\n\n'
+            "    ```bash\n"  # 3
+            "    curl http://localhost:3000/health\n"
+            "    ```\n\n"
+            '=== "Python"\n\n'
+            "    ```python\n"  # 9
+            "    import httpx\n"
+            "    ```\n\n"
+            "    just indented text, no fence\n")
+    document = read_markdown(text, "g.md")
+    assert document.errors == ()
+    assert [(f.lang, f.source.line, f.content_line, f.text) for f in fences(document)] == [
+        ("bash", 3, 4, "curl http://localhost:3000/health\n"),
+        ("python", 9, 10, "import httpx\n"),
+    ]
