@@ -128,6 +128,8 @@ class _GuideRunner:
 
     def close(self) -> tuple[Cleanup, ...]:
         try:
+            if self.session.isolation is None:
+                return ()  # an embedded IdP goes with its guide: nothing is left behind
             if self.session.cleanup and self.reached:
                 return self.ledger.decommission(self.client, self.session)
             return tuple(Cleanup(agent, "kept") for agent in self.ledger.leftovers())

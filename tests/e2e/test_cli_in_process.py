@@ -47,3 +47,11 @@ def test_a_report_that_cannot_be_written_still_lets_the_others_be_written(
     assert "--json" in outcome.output and "No space left on device" in outcome.output
     assert "Traceback" not in outcome.output
     assert "<testcase" in junit.read_text()
+
+
+def test_an_embedded_run_reports_no_cleanup(tmp_path: Path) -> None:
+    # The in-process IdP goes with its guide: "kept" entries would only be noise.
+    report = tmp_path / "r.json"
+    outcome = CliRunner().invoke(cli, [str(GUIDE), "-v", "--json", str(report)])
+    assert outcome.exit_code == 0, outcome.output
+    assert "cleanup" not in report.read_text() and "cleanup:" not in outcome.output
