@@ -93,7 +93,9 @@ class ExampleBook:
                         ),
                         source=binding.source,
                         path=binding.path,
-                        expected=bound.real,
+                        # The real value, said to be one: a bare id reads like a guide's value.
+                        expected=f"{bound.real} (the real `{_show(bound)}` of "
+                                 f"{_where(bound, binding)})",
                         actual=binding.real,
                     )
                 if bound.example == binding.example and bound.is_prefix == binding.is_prefix:
