@@ -7,7 +7,7 @@ from pathlib import Path
 
 from runner.errors import DocError
 
-__all__ = ["find_guides"]
+__all__ = ["find_guides", "find_root"]
 
 
 def find_guides(paths: Sequence[str]) -> list[Path]:
@@ -30,3 +30,11 @@ def find_guides(paths: Sequence[str]) -> list[Path]:
                 f"no such file or folder: {name}, expected a guide or a folder of guides"
             )
     return sorted(found)
+
+
+def find_root(start: Path) -> Path | None:
+    """The repository root: the nearest folder, from `start` up, holding `pyproject.toml`."""
+    for folder in (start, *start.parents):
+        if (folder / "pyproject.toml").is_file():
+            return folder
+    return None

@@ -16,6 +16,7 @@ from runner._plan_display import documented_origin, http_display
 from runner._plan_lint import literal_examples, unbound_variables
 from runner._plan_shell import CONSOLE_LANGS, SHELL_LANGS, Draft, plan_shell_fence
 from runner._status import expected_status, nearest_prose, prose_between
+from runner.discover import find_root
 from runner.docjson import has_error_shape
 from runner.errors import DocError
 from runner.http_block import (
@@ -29,7 +30,7 @@ from runner.shell import Assignment
 from runner.source import Source
 from runner.step import Capture, DocumentedResponse, Guide, Step
 
-__all__ = ["find_root", "plan_guide", "plan_text"]
+__all__ = ["plan_guide", "plan_text"]
 
 _JSON_LANGS = frozenset({"json", "jsonc", "json5"})
 
@@ -59,14 +60,6 @@ class _Planned:
 
     def error(self, error: DocError, fallback: Source) -> None:
         self.errors.append((error.source or fallback, error.message))
-
-
-def find_root(start: Path) -> Path | None:
-    """The repository root: the nearest folder, from `start` up, holding `pyproject.toml`."""
-    for folder in (start, *start.parents):
-        if (folder / "pyproject.toml").is_file():
-            return folder
-    return None
 
 
 def _merge(first: Directive | None, second: Directive) -> Directive:
