@@ -45,6 +45,7 @@ class Session:
     """What the target provides: BOOTSTRAP_TOKEN and BASE_URL (in documented form)."""
     secrets: tuple[str, ...] = ()
     retry: RetryPolicy = field(default_factory=lambda: RetryPolicy(attempts=1))
+    """How a step's request is retried (each target gives its own; one attempt by default)."""
     clock: VirtualClock | None = None
     """The embedded IdP's clock: waits between retries move it on instead of sleeping."""
     isolation: Isolation | None = None
