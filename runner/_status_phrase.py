@@ -28,6 +28,9 @@ _VERBS = (
     "gets", "receive", "receives", "yields", "expect", "expects", "with",
 )
 _ARTICLES = ("a", "an")
+# "The status code is `404`", "the response was 401": a status word, then a linking verb.
+_LINKS = ("is", "was", "are", "were", "be", "becomes")
+_NAMED = (*_STRONG, "response", "result")
 # After an article or a verb, the number must end the phrase or name what it is.
 _FOLLOWERS = frozenset(
     {
@@ -39,9 +42,10 @@ _FOLLOWERS = frozenset(
 
 
 def _words_before(text: str, end: int, count: int) -> list[str]:
-    """The `count` words before `end`, lower-cased, punctuation around them stripped."""
-    words = text[:end].split()[-count:]
-    return [word.strip("()[]{}\"'`*_,;:").lower() for word in words]
+    """The `count` words before `end`, lower-cased, punctuation around them stripped
+    (a lone `(` is no word: "This fails (401)" has "fails" right before the number)."""
+    words = [word.strip("()[]{}\"'`*_,;:").lower() for word in text[:end].split()]
+    return [word for word in words if word][-count:]
 
 
 def _word_after(text: str, start: int) -> tuple[str, str]:
@@ -74,15 +78,17 @@ def find_status_phrase(text: str) -> tuple[int, int] | None:
         rest = text[match.end() :]
         if _has_reason(code, rest):
             return code, match.start()
-        before = _words_before(text, match.start(), 2)
+        before = _words_before(text, match.start(), 3)
         last = before[-1] if before else ""
         if last in _STRONG or last.startswith("http/"):
+            return code, match.start()
+        if last in _LINKS and len(before) >= 2 and before[-2] in _NAMED:
             return code, match.start()
         follower, _ = _word_after(text, match.end())
         if follower not in _FOLLOWERS:
             continue
-        if last in _VERBS or (
-            last in _ARTICLES and (len(before) < 2 or before[0] not in ("than", "about"))
+        if last in _VERBS or last == "response" or (
+            last in _ARTICLES and (len(before) < 2 or before[-2] not in ("than", "about"))
         ):
             return code, match.start()
     return None

@@ -22,6 +22,10 @@ from runner._status_phrase import find_status_phrase
         ("A 404 Not Found here means the id is unknown.", 404),
         ("status: 403", 403),
         ("413 Payload Too Large", 413),
+        ("The response code is `200`.", 200),
+        ("The status was 404, as expected.", 404),
+        ("This fails (401):", 401),
+        ("Response: 401", 401),
     ],
 )
 def test_status_phrases(text: str, status: int) -> None:
@@ -43,6 +47,9 @@ def test_status_phrases(text: str, status: int) -> None:
         "Page 2 of 404 pages? no: 404 pages.",
         "The 999 Unknown status does not exist.",
         "Call it 201 times.",
+        "The response lists 200 agents.",
+        "The limit is 100 per page.",
+        "A response 200 items long.",
     ],
 )
 def test_numbers_that_are_not_statuses(text: str) -> None:
