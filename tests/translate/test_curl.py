@@ -9,7 +9,6 @@ headers in order, body bytes (multipart boundaries and framing headers aside).
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -255,12 +254,6 @@ OUTSIDE: dict[str, tuple[str, str]] = {
 
 
 @pytest.fixture(scope="module")
-def echo() -> Iterator[EchoServer]:
-    with EchoServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The guide's folder: the files the commands name, and a secret one level above it."""
     root = tmp_path_factory.mktemp("guide")
@@ -276,13 +269,6 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (base / "empty.txt").write_bytes(b"")
     (base / "big.txt").write_bytes(b"x" * (1024 * 1024 + 1))  # curl adds Expect over 1 MiB
     return base
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[httpx.Client]:
-    # trust_env=False: no proxy from the environment; send() adds no client headers.
-    with httpx.Client(trust_env=False, timeout=10) as http:
-        yield http
 
 
 def _local(command: str, echo: EchoServer) -> str:

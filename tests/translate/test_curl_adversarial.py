@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -68,12 +67,6 @@ def test_the_table_is_large_and_new() -> None:
 
 
 @pytest.fixture(scope="module")
-def echo() -> Iterator[EchoServer]:
-    with EchoServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The guide's folder, and a secret one level above it."""
     root = tmp_path_factory.mktemp("guide")
@@ -83,12 +76,6 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (base / name).parent.mkdir(parents=True, exist_ok=True)
         (base / name).write_bytes(content)
     return base
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[httpx.Client]:
-    with httpx.Client(trust_env=False, timeout=10) as http:
-        yield http
 
 
 def _local(text: str, echo: EchoServer) -> str:
