@@ -123,23 +123,14 @@ def _curl_substitution(word: Word) -> CommandSubstitution | None:
 
 def _capture_of(name: str, command: Invocation, source: Source) -> Capture:
     """`NAME=$(curl ... | jq -r FILTER)` -> the capture of FILTER (`.` without a jq)."""
-    for stage in command.pipeline:
-        if not stage or stage[0].literal != "jq":
-            continue
-        raw = False
-        path: str | None = None
-        for word in stage[1:]:
-            text = word.literal
-            if text is None:
-                raise DocError("the jq filter must be written literally, like '.access_token'",
-                               word.source)
-            if text == "--raw-output" or (text.startswith("-") and not text.startswith("--")
-                                           and "r" in text):
-                raw = True
-            elif not text.startswith("-") and path is None:
-                path = text
-        return Capture(name=name, path=path or ".", source=source, raw=raw)
-    return Capture(name=name, path=".", source=source, raw=True)
+    jq = command.jq_filter()
+    if jq is None:
+        return Capture(name=name, path=".", source=source, raw=True)
+    if jq.word is not None and jq.word.literal is None:
+        raise DocError("the jq filter must be written literally, like '.access_token'",
+                       jq.word.source)
+    path = jq.word.literal if jq.word is not None else None
+    return Capture(name=name, path=path or ".", source=source, raw=jq.raw)
 
 
 def _disguised_curl(command: Invocation) -> DocError | None:
@@ -229,19 +220,16 @@ def _unchecked_filter(command: Invocation) -> DocError | None:
     """A jq filter that is not a path: what it prints could not be compared with the guide
     (`.data | length`, `.[]`), so the step is refused rather than checked against the
     whole body."""
-    for stage in command.pipeline:
-        if not stage or stage[0].literal != "jq":
-            continue
-        for word in stage[1:]:
-            text = word.literal
-            if text is None or (text.startswith("-") and text != "-"):
-                continue
-            try:
-                parse_path(text, source=word.source)
-            except DocError as error:
-                return DocError(f"jq filter `{text}` cannot be checked: {error.message}; "
-                                "expected a path like .data[0].status (or `jq .` to "
-                                "pretty-print)", word.source)
+    jq = command.jq_filter()
+    text = jq.word.literal if jq is not None and jq.word is not None else None
+    if jq is None or jq.word is None or text is None:
+        return None
+    try:
+        parse_path(text, source=jq.word.source)
+    except DocError as error:
+        return DocError(f"jq filter `{text}` cannot be checked: {error.message}; "
+                        "expected a path like .data[0].status (or `jq .` to pretty-print)",
+                        jq.word.source)
     return None
 
 

@@ -153,27 +153,12 @@ def _printed_filter(step: Step) -> tuple[str, bool] | None:
     None when the output is printed whole (no jq, `jq`, `jq .`, `python -m json.tool`)
     or goes into a variable (`X=$(curl ... | jq -r .x)` documents the whole answer).
     """
-    if step.command is None:
+    jq = step.command.jq_filter() if step.command is not None else None
+    path = jq.word.literal if jq is not None and jq.word is not None else None
+    if jq is None or path is None or path.strip() == "." or any(
+            capture.path == path for capture in step.captures):
         return None
-    for stage in step.command.pipeline:
-        if not stage or stage[0].literal != "jq":
-            continue
-        raw = False
-        path: str | None = None
-        for word in stage[1:]:
-            text = word.literal
-            if text is None:
-                return None
-            if text.startswith("-") and text != "-":
-                raw = raw or text == "--raw-output" or (
-                    not text.startswith("--") and "r" in text)
-            elif path is None:
-                path = text
-        if path is None or path.strip() == "." or any(
-                capture.path == path for capture in step.captures):
-            return None
-        return path, raw
-    return None
+    return path, jq.raw
 
 
 def _filtered(step: Step, response: httpx.Response,

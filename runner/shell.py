@@ -28,6 +28,7 @@ __all__ = [
     "Assignment",
     "CommandSubstitution",
     "Invocation",
+    "JqFilter",
     "Literal",
     "Parameter",
     "Script",
@@ -114,6 +115,14 @@ class Assignment:
 
 
 @dataclass(frozen=True, slots=True)
+class JqFilter:
+    """A `| jq` stage: its filter word (None for a bare `jq`) and whether `-r` is given."""
+
+    word: Word | None
+    raw: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Invocation:
     """One simple command, with the pipeline stages that read its output."""
 
@@ -139,6 +148,22 @@ class Invocation:
     def program(self) -> str | None:
         """The program's name when it is written literally (`curl`, `jq`, ...)."""
         return self.argv[0].literal if self.argv else None
+
+    def jq_filter(self) -> JqFilter | None:
+        """The `| jq [-r] FILTER` the output goes through, or None when there is no jq."""
+        for stage in self.pipeline:
+            if not stage or stage[0].literal != "jq":
+                continue
+            raw, word = False, None
+            for candidate in stage[1:]:
+                text = candidate.literal
+                if text is not None and text.startswith("-") and text != "-":
+                    raw = raw or text == "--raw-output" or (
+                        not text.startswith("--") and "r" in text)
+                elif word is None:
+                    word = candidate
+            return JqFilter(word, raw)
+        return None
 
     def variables(self) -> frozenset[str]:
         """Every variable the command reads from the outer environment.
