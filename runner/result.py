@@ -23,7 +23,9 @@ class Problem:
     """The JSON path in the body (`$.code`), a header (`header Content-Type`) or None."""
     expected: str | None = None
     actual: str | None = None
-    severity: L["failure", "note"] = "failure"
+    severity: L["failure", "warning", "note"] = "failure"
+    """`failure` fails the step; `warning` (what a reader's shell would not hold) and `note`
+    (an extra key, other wording) are reported and change no verdict."""
 
 
 @dataclass(frozen=True, slots=True)

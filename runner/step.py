@@ -133,3 +133,6 @@ class Guide:
     notes: tuple[tuple[Source, str], ...] = ()
     """Lint notes: commands that are not run, variables better written as variables."""
     requires: tuple[str, ...] = field(default=())
+    linked: frozenset[str] = frozenset()
+    """The files the guide links to (display paths): a reader can follow those, so the
+    variables a linked fixture sets are in a reader's shell; an unlinked fixture's are not."""
