@@ -12,13 +12,18 @@ from runner.result import Problem
 from runner.shapes import (
     HUMAN_TEXT_KEYS,
     UNIFIED_SHAPES,
+    describe_shape,
     fits_shape,
+    form_difference,
     is_placeholder,
+    prefix_difference,
     prefix_example,
     prefix_fits,
+    prefix_shape,
     shape_name,
     shape_of,
     shortened,
+    unlike_shape,
 )
 from runner.source import Source
 from runner.unify import Binding, ExampleBook
@@ -254,8 +259,9 @@ class BodyMatcher:
         prefix = shortened(documented)
         if prefix is not None:
             if not prefix_fits(prefix, real):
-                what = "a non-empty string" if not prefix else f"a string like `{documented}`"
-                self._fail(f"{format_path(parts)} should be {what}, got {show(real)}",
+                why = prefix_difference(prefix, real) or unlike_shape(documented, real)
+                self._fail(f"{format_path(parts)} should be {_prefix_what(prefix, documented)}, "
+                           f"got {show(real)}{_why(why)}",
                            doc.source, parts, show(documented), show(real))
                 return
             example = prefix_example(prefix)
@@ -263,14 +269,16 @@ class BodyMatcher:
             if not fits_shape(shape, documented, real):
                 self._fail(
                     f"{format_path(parts)} should be {shape_name(shape)} like the documented "
-                    f"{show(documented)}, got {show(real)}",
-                    doc.source, parts, shape_name(shape), show(real),
+                    f"{show(documented)}, got {show(real)}"
+                    f"{_why(form_difference(shape, documented, real))}",
+                    doc.source, parts, describe_shape(shape, documented), show(real),
                 )
                 return
             if isinstance(documented, str) and shape in UNIFIED_SHAPES:
                 example = (documented, False)
         elif not _equal(documented, real):
-            self._fail(f"{format_path(parts)} is {show(real)}, the guide shows {show(documented)}",
+            self._fail(f"{format_path(parts)} is {show(real)}, the guide shows {show(documented)}"
+                       f"{_why(unlike_shape(documented, real))}",
                        doc.source, parts, show(documented), show(real))
             return
         # Only identifiers, tokens and secrets are examples (`shapes.example_of`), and only
@@ -290,6 +298,19 @@ class BodyMatcher:
             return
         self._fail(f"{format_path(parts)} reads differently from the guide", doc.source, parts,
                    show(documented), show(real), "note")
+
+
+def _prefix_what(prefix: str, documented: object) -> str:
+    """What a shortened documented value asks for: `a UUID like `a3f7c821-...``."""
+    if not prefix:
+        return "a non-empty string"
+    shape = prefix_shape(prefix)
+    return f"{shape_name(shape) if shape else 'a string'} like `{documented}`"
+
+
+def _why(difference: str | None) -> str:
+    """A form difference as the end of a problem message."""
+    return "" if difference is None else f": {difference}"
 
 
 def _one_each(fits: list[list[int]]) -> dict[int, int]:

@@ -15,6 +15,8 @@ REAL_CRED = "0f0f0f0f-1111-4222-8333-444455556666"
 REAL_SECRET_1 = "sk_live_" + "c3" * 32
 REAL_SECRET_2 = "sk_live_" + "d4" * 32
 OTHER = "99999999-1111-4222-8333-444455556666"
+JWT_1 = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"
+JWT_2 = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIyIn0.c2ln"
 
 
 def _documented(credential: str, secret: str) -> str:
@@ -85,8 +87,8 @@ def test_placeholders_and_kind_only_values_are_not_unified() -> None:
     book = ExampleBook()
     body = ('{"a": "<agent-id>", "b": "eyJhbGciOi...", "c": "sk_live_...",'
             ' "d": "2026-01-01T00:00:00Z"}')
-    first = {"a": "x1", "b": "eyJa.b.c", "c": "sk_live_" + "0" * 64, "d": "2026-11-27T10:00:00Z"}
-    second = {"a": "x2", "b": "eyJd.e.f", "c": "sk_live_" + "1" * 64, "d": "2026-11-27T10:00:01Z"}
+    first = {"a": "x1", "b": JWT_1, "c": "sk_live_" + "0" * 64, "d": "2026-11-27T10:00:00Z"}
+    second = {"a": "x2", "b": JWT_2, "c": "sk_live_" + "1" * 64, "d": "2026-11-27T10:00:01Z"}
     assert match_response(step(body), response(200, first), book) == []
     assert match_response(step(body), response(200, second), book) == []
     assert book.bindings() == ()
