@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 from runner._plan_shell import invocation_required, required_variables
+from runner._plan_variables import export_hint, field_variables, suggest_variable
 from runner.docjson import DocArray, DocObject, DocScalar, DocValue, top_level_keys
 from runner.errors import DocError
 from runner.http_block import http_variables
@@ -14,14 +15,16 @@ from runner.shell import Literal
 from runner.source import Source
 from runner.step import DocumentedResponse, Step
 
-__all__ = ["TARGET_VARIABLES", "literal_examples", "response_keys", "unbound_variables"]
+__all__ = [
+    "TARGET_VARIABLES",
+    "VariableLint",
+    "check_variables",
+    "literal_examples",
+    "response_keys",
+]
 
 TARGET_VARIABLES = frozenset({"BOOTSTRAP_TOKEN", "BASE_URL"})
 """Variables the target provides."""
-
-
-def _normal(name: str) -> str:
-    return name.lower().replace("_", "").replace("-", "")
 
 
 def response_keys(response: DocumentedResponse | None) -> tuple[str, ...]:
@@ -36,10 +39,18 @@ def response_keys(response: DocumentedResponse | None) -> tuple[str, ...]:
         return ()
 
 
-def _bound_by_field(name: str, fields: set[str]) -> bool:
-    normal = _normal(name)
-    # `TOKEN` is how people name the `access_token` of the last token response.
-    return normal in fields or (normal == "token" and "accesstoken" in fields)
+def _documents_every_key(step: Step) -> bool:
+    """Whether the guide shows every top-level key of the step's answer: a documented object
+    without `...`. Any other answer (none shown, text, `{..., ...}`) may bind any variable
+    at run time, so what it binds is decided there."""
+    response = step.response
+    if response is None:
+        return False
+    try:
+        document = response.parsed_body() if response.body.lstrip()[:1] == "{" else None
+    except DocError:
+        return False
+    return isinstance(document, DocObject) and not document.more
 
 
 def _step_reads(step: Step) -> Iterator[tuple[str, Source]]:
@@ -52,38 +63,66 @@ def _step_reads(step: Step) -> Iterator[tuple[str, Source]]:
                 yield name, source
 
 
-def unbound_variables(
+@dataclass(frozen=True, slots=True)
+class VariableLint:
+    """What planning says of a guide's variables."""
+
+    errors: list[tuple[Source, str]]
+    """Reads that no earlier step of any kind could bind: the guide is not run."""
+    notes: list[tuple[Source, str]]
+    """Reads decided only at run time, and reads a reader's shell would not hold."""
+
+
+def _where(at: Source, here: Source) -> str:
+    return f"line {at.line}" if at.path == here.path else str(at)
+
+
+def check_variables(
     steps: Sequence[Step], unrun: Mapping[str, tuple[Source, str]] | None = None
-) -> list[tuple[Source, str]]:
+) -> VariableLint:
     """Variables read before anything can bind them, each reported once, at its first use.
 
+    A response field binds one spelling, its SCREAMING_SNAKE form. A variable that only an
+    answer the guide does not show in full could bind is left to the run (a note here); one
+    bound only by a documented field is in no reader's shell (a note, a warning when run).
     `unrun` names the variables a command that is not run would have set (`X=$(date)`):
     their message says so, since the cause is there and not where the variable is read.
     """
     unrun = unrun or {}
     bound = set(TARGET_VARIABLES)
-    fields: set[str] = set()
+    fields: dict[str, tuple[str, Source]] = {}
+    open_since: Source | None = None
     reported: set[str] = set()
-    errors: list[tuple[Source, str]] = []
+    lint = VariableLint([], [])
 
     def need(name: str, where: Source) -> None:
-        if name in bound or name in reported or _bound_by_field(name, fields):
+        if name in bound or name in reported:
             return
         reported.add(name)
+        if name in fields:
+            key, seen = fields[name]
+            lint.notes.append((where, (
+                f"${name} is bound only by the `{key}` field of the response at "
+                f"{_where(seen, where)}: a reader's shell does not hold it; write "
+                f"{export_hint(name, key)} there")))
+            return
+        hint = suggest_variable(name, [*bound, *fields])
+        mean = f"; did you mean ${hint}?" if hint else ""
         if name in unrun:
             at, program = unrun[name]
-            shown = f"line {at.line}" if at.path == where.path else str(at)
-            errors.append((where, (
-                f"variable ${name} is never bound: {shown} sets it with `{program}`, which is "
-                f"not run, expected a literal value (export {name}=...) or a curl capture")))
-            return
-        errors.append(
-            (
-                where,
+            lint.errors.append((where, (
+                f"variable ${name} is never bound: {_where(at, where)} sets it with "
+                f"`{program}`, which is not run, expected a literal value (export {name}=...) "
+                "or a curl capture")))
+        elif open_since is not None:
+            lint.notes.append((where, (
+                f"variable ${name} is bound by no assignment, capture or documented field "
+                f"before it; only the answer at {_where(open_since, where)}, which the guide "
+                f"does not show in full, could bind it when run{mean}")))
+        else:
+            lint.errors.append((where, (
                 f"variable ${name} is never bound, expected an earlier assignment "
-                f"(export {name}=...), a capture or a documented response field that sets it",
-            )
-        )
+                f"(export {name}=...), a capture or a response field that sets it{mean}")))
 
     for step in steps:
         if step.skip is not None:
@@ -96,15 +135,19 @@ def unbound_variables(
         for name, where in _step_reads(step):
             need(name, where)
         bound.update(capture.name for capture in step.captures)
-        fields.update(_normal(key) for key in response_keys(step.response))
-    return errors
+        seen = step.response.source if step.response is not None else step.source
+        for key in response_keys(step.response):
+            for name in field_variables(key):
+                fields[name] = (key, seen)
+        if not _documents_every_key(step):
+            open_since = step.source
+    return lint
 
 
 def _variable_for(key: str) -> str:
-    """The variable a field binds by name: `agentId` -> AGENT_ID, `access_token` -> TOKEN."""
-    if key == "access_token":
-        return "TOKEN"
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key).replace("-", "_").upper()
+    """The variable to suggest for a field: its shell name (`TOKEN` for `access_token`)."""
+    names = field_variables(key)
+    return names[-1] if names else key.upper()
 
 
 def _documented_examples(doc: DocValue, key: str | None = None) -> Iterator[

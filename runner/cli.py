@@ -54,6 +54,10 @@ def cli() -> None:
               help="Leave the agents a guide created (no cleanup on a URL target).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
               help="Seconds a request may take when the guide gives no -m.")
+@click.option("--strict/--no-strict", default=None,
+              help="Bash's semantics: bind no variable from responses, and fail a step that "
+                   "reads what a reader's shell would not hold (default: strict in "
+                   "[tool.verify-docs]).")
 def run_command(paths: tuple[str, ...], **options: Any) -> None:
     """Verify the guides under PATHS (default: docs/)."""
     # SIGTERM ends a run the way Ctrl-C does, from start-up on: clean up, report, exit 130.
@@ -116,6 +120,7 @@ def _run(
     read_only: bool,
     keep: bool,
     timeout: float | None,
+    strict: bool | None,
 ) -> int:
     from runner.config import load_config
     from runner.discover import find_guides
@@ -145,7 +150,7 @@ def _run(
 
     from runner.target import configured_target
 
-    chosen = configured_target(config, target, keep=keep, read_only=read_only)
+    chosen = configured_target(config, target, keep=keep, read_only=read_only, strict=strict)
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     outcome = _run_guides(guides, chosen, selection, config.jobs, color)
     from runner.report.terminal import write_terminal

@@ -30,6 +30,8 @@ class Config:
     retry_max_wait: float = 10.0
     step_deadline: float = 60.0
     jobs: int = 1
+    strict: bool = False
+    """Run guides with bash's semantics: nothing bound from responses (see `--strict`)."""
     root: Path = field(default_factory=Path.cwd)
     """The folder holding pyproject.toml (the repository root), or the working directory."""
 
@@ -41,7 +43,7 @@ class Config:
 _TYPES: dict[str, type] = {
     "paths": list, "target": str, "documented-origin": str, "unique-fields": list,
     "fixtures": str, "timeout": float, "retries": int, "retry-max-wait": float,
-    "step-deadline": float, "jobs": int,
+    "step-deadline": float, "jobs": int, "strict": bool,
 }
 
 
@@ -71,7 +73,7 @@ def _parse(path: Path) -> Config:
                            f"{', '.join(sorted(_TYPES))}", Source(str(path), 1))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        if not isinstance(value, expected) or isinstance(value, bool):
+        if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
             raise DocError(f"[tool.verify-docs]: {key} should be {expected.__name__}, "
                            f"got {value!r}", Source(str(path), 1))
         if isinstance(value, list):

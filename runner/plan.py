@@ -10,10 +10,12 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from runner._curl_write_out import parse_write_out, split_printed
+from runner._curl_printed import split_documented
+from runner._curl_write_out import parse_write_out
 from runner._directive import Directive
 from runner._plan_display import documented_origin, http_display
-from runner._plan_lint import literal_examples, unbound_variables
+from runner._plan_links import linked_fixtures, local_links
+from runner._plan_lint import check_variables, literal_examples
 from runner._plan_shell import CONSOLE_LANGS, SHELL_LANGS, Draft, plan_shell_fence
 from runner._status import expected_status, nearest_prose, prose_between
 from runner.discover import find_root
@@ -57,6 +59,10 @@ class _Planned:
     requires: list[tuple[str, Source]] = field(default_factory=list)
     unrun: dict[str, tuple[Source, str]] = field(default_factory=dict)
     """Variables that a command that is not run would set: where, and that command."""
+    links: set[Path] = field(default_factory=set)
+    """The local files the page links to, resolved."""
+    fixtures: dict[str, tuple[Path, set[Path]]] = field(default_factory=dict)
+    """Each fixture run with the guide: its display path -> (its file, the files it links to)."""
 
     def error(self, error: DocError, fallback: Source) -> None:
         self.errors.append((error.source or fallback, error.message))
@@ -225,7 +231,7 @@ class _Planner:
                 # before it too ("Both of these return `401`:").
                 prose += nearest_prose(blocks, block.index, -1)
             write_out = parse_write_out(draft.write_out) if draft.write_out else None
-            response = split_printed(response, write_out)
+            response = split_documented(response, write_out)
             response, checked = self._checked_body(response)
             expected = expected_status(
                 directive.status if last and directive else None,
@@ -255,7 +261,7 @@ class _Planner:
                 ignore=use.ignore if use else (),
                 unordered=use.unordered if use else (),
                 hidden=draft.hidden, prints_response=draft.prints_response,
-                write_out=write_out,
+                write_out=write_out, printing=draft.printing,
             ))
         return steps
 
@@ -328,7 +334,10 @@ def _with_fixtures(
         if file.resolve() in included:
             continue
         included.add(file.resolve())
-        sub = _plan_file(file, _display_path(file), folder, (*stack, file.resolve()), included)
+        shown = _display_path(file)
+        sub = _plan_file(file, shown, folder, (*stack, file.resolve()), included)
+        merged.fixtures.update(sub.fixtures)
+        merged.fixtures[shown] = (file.resolve(), sub.links)
         merged.steps += sub.steps
         merged.errors += sub.errors
         merged.notes += sub.notes
@@ -337,6 +346,7 @@ def _with_fixtures(
     merged.errors += planned.errors
     merged.notes += planned.notes
     merged.unrun = {**merged.unrun, **planned.unrun}
+    merged.links = planned.links
     return merged
 
 
@@ -350,19 +360,24 @@ def _plan_file(
         failed = _Planned()
         failed.error(error, Source(shown, 1))
         return failed
-    return _with_fixtures(_plan_document(document, path.parent), folder, stack, included)
+    planned = _plan_document(document, path.parent)
+    planned.links = local_links(document.links, path.parent)
+    return _with_fixtures(planned, folder, stack, included)
 
 
 def _guide(path: str, planned: _Planned) -> Guide:
-    errors = planned.errors + unbound_variables(planned.steps, planned.unrun)
+    variables = check_variables(planned.steps, planned.unrun)
+    errors = planned.errors + variables.errors
     unique = list(dict.fromkeys(errors))
     unique.sort(key=lambda item: (item[0].path != path, item[0].path, item[0].line))
     return Guide(
         path=path,
         steps=() if unique else tuple(planned.steps),
         errors=tuple(unique),
-        notes=tuple(dict.fromkeys([*planned.notes, *literal_examples(planned.steps)])),
+        notes=tuple(dict.fromkeys([*planned.notes, *variables.notes,
+                                   *literal_examples(planned.steps)])),
         requires=tuple(name for name, _ in planned.requires),
+        linked=linked_fixtures(planned.links, planned.fixtures),
     )
 
 
@@ -399,4 +414,7 @@ def plan_text(
     if root is None and cwd is not None:
         root = find_root(cwd.resolve())
     folder = None if root is None else root / "fixtures"
-    return _guide(path, _with_fixtures(_plan_document(document, cwd), folder, ()))
+    planned = _plan_document(document, cwd)
+    if cwd is not None:
+        planned.links = local_links(document.links, cwd)
+    return _guide(path, _with_fixtures(planned, folder, ()))

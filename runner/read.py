@@ -76,6 +76,8 @@ class Document:
     path: str
     blocks: tuple[Block, ...]
     errors: tuple[DocError, ...] = ()
+    links: tuple[str, ...] = ()
+    """Every link target the page shows a reader (`../fixtures/agent-token.md#top`)."""
 
 
 _PARSER = MarkdownIt("commonmark").enable("table")
@@ -148,7 +150,19 @@ def read_markdown(text: str, path: str) -> Document:
     tokens = _parse(normalized)
     _collect(tokens, Source(path, 1), 0, blocks, errors, hidden=False)
     errors.extend(_unclosed_fences(tokens, normalized, Source(path, 1), 0))
-    return Document(path=path, blocks=tuple(blocks), errors=tuple(errors))
+    return Document(path=path, blocks=tuple(blocks), errors=tuple(errors),
+                    links=_links(tokens))
+
+
+def _links(tokens: Sequence[Token]) -> tuple[str, ...]:
+    """The targets of the page's links, in order, each once."""
+    found: dict[str, None] = {}
+    for token in tokens:
+        for child in _flatten(token.children or []):
+            href = child.attrGet("href") if child.type == "link_open" else None
+            if isinstance(href, str) and href:
+                found[href] = None
+    return tuple(found)
 
 
 def _unclosed_fences(

@@ -10,8 +10,11 @@ from typing import Any
 
 import httpx
 
+from runner._plan_variables import field_variables
+from runner._run_blocks import Blocks
+from runner._run_reader import reader_problems, withheld_problem
 from runner.cleanup import AgentLedger
-from runner.context import Context
+from runner.context import Binding, Context
 from runner.errors import DocError, TargetError
 from runner.jq import PathNotFound, format_path, parse_path, render, select
 from runner.match import ExampleBook, match_response
@@ -21,6 +24,7 @@ from runner.retry import SAFE_METHODS
 from runner.secrets import SecretSet, is_secret_variable, mask_headers
 from runner.sender import Delivery, Sender
 from runner.shell import UnboundVariable, expand_word
+from runner.source import Source
 from runner.step import Guide, Step
 from runner.target import Session, Target
 
@@ -109,7 +113,7 @@ class _GuideRunner:
         self.guide = guide
         self.cancel = cancel
         self.session = session
-        self.context = Context(session.variables)
+        self.context = Context(session.variables, strict=session.strict)
         self.book = ExampleBook()
         self.secrets = SecretSet()
         for secret in session.secrets:
@@ -125,6 +129,10 @@ class _GuideRunner:
         self.reached = False
         """Whether any request may have reached the target (else there is nothing to clean)."""
         self.read_only_skip: int | None = None
+        self.changed_state = False
+        """Whether the last step sent a request that can change the server's state."""
+        self.bound: set[str] = set()
+        """The variables the last step bound (captures, assignments, response fields)."""
 
     def close(self) -> tuple[Cleanup, ...]:
         try:
@@ -139,18 +147,20 @@ class _GuideRunner:
     def run(
         self, last: int, selected: Callable[[Step], bool] | None, results: list[StepResult]
     ) -> None:
-        blocked_by: int | None = None
+        blocks = Blocks(strict=self.session.strict)
         for step in self.guide.steps[: last + 1]:
             if self.cancel is not None and self.cancel.is_set():
                 raise KeyboardInterrupt
-            if blocked_by is not None:
-                result = self.skipped(step, f"blocked by line {blocked_by}")
+            cause = blocks.cause(step)
+            if cause is not None:
+                result = self.skipped(step, cause[1])
+                blocks.skipped(step, cause[0])
             elif step.skip is not None:
                 result = self.skipped(step, step.skip)
             else:
                 result = self.run_step(step)
-                if result.status in ("failed", "error"):
-                    blocked_by = step.source.line
+                blocks.judged(step, result, changes_state=self.changed_state,
+                              bound=self.bound)
             # Steps left out by -k still run (later ones need their context), but only
             # their failures are reported: nothing that went wrong is ever hidden.
             if selected is None or selected(step) or result.status in ("failed", "error"):
@@ -160,8 +170,9 @@ class _GuideRunner:
         return StepResult(step=step, status="skipped", method=step.method,
                           url=self.secrets.mask(step.url), reason=reason)
 
-    def _error(self, step: Step, message: str, url: str | None = None) -> StepResult:
-        problem = Problem(message=self.secrets.mask(message), source=step.source)
+    def _error(self, step: Step, message: str, url: str | None = None,
+               source: Source | None = None) -> StepResult:
+        problem = Problem(message=self.secrets.mask(message), source=source or step.source)
         return StepResult(step=step, status="error", method=step.method,
                           url=self.secrets.mask(url or step.url), problems=(problem,),
                           reason=problem.message)
@@ -177,21 +188,29 @@ class _GuideRunner:
                                      "at most a few hundred levels")
 
     def _run_step(self, step: Step) -> StepResult:
+        self.changed_state, self.bound = False, set()
+        self.context.take_reads()  # what earlier steps read is theirs
         try:
             for assignment in step.setup:
                 value = " ".join(expand_word(assignment.value, self.context))
-                self._assign(assignment.name, value)
+                self._assign(assignment.name, value, assignment.source)
             outbound = self.builder.build(step)
         except UnboundVariable as exc:
             if self.read_only_skip is not None:
                 return self.skipped(step, f"needs ${exc.name}, from the step at line "
                                            f"{self.read_only_skip} that read-only mode skipped")
-            return self._error(step, exc.message)
+            withheld = self.context.withheld(exc.name)
+            if withheld is not None:
+                return self._withheld(step, exc, withheld)
+            return self._error(step, self._unbound(exc.name), source=exc.source)
         except DocError as exc:
             return self._error(step, exc.message)
+        reader = reader_problems(step, self.guide, self.context.take_reads(),
+                                 strict=self.session.strict)
         if self.session.read_only and _changes_state(outbound.request):
             self.read_only_skip = step.source.line
             return self.skipped(step, f"read-only mode: {outbound.request.method} changes state")
+        self.changed_state = _changes_state(outbound.request)
         url = self.secrets.mask(outbound.documented_url)
         try:
             delivery = self._send(outbound, step.expected.code)
@@ -203,9 +222,28 @@ class _GuideRunner:
             self.reached = True  # a connection was made: what the guide created is cleaned up
             return self._error(step, exc.message, url)
         self.reached = True
-        return self._judge(step, outbound, delivery, url)
+        return self._judge(step, outbound, delivery, url, reader)
 
-    def _judge(self, step: Step, outbound: Outbound, delivery: Delivery, url: str) -> StepResult:
+    def _unbound(self, name: str) -> str:
+        """An unset variable, and the name it was probably meant to be."""
+        hint = self.context.suggestion(name)
+        if hint is not None:
+            return f"variable ${name} is not set; did you mean ${hint}?"
+        return (f"variable ${name} is not set, expected an earlier export, capture or "
+                "response field that sets it")
+
+    def _withheld(self, step: Step, exc: UnboundVariable, binding: Binding) -> StepResult:
+        """`--strict`: the step reads what only a response bound; a reader would send it
+        empty, so nothing is sent and the step fails at the reading line."""
+        problems = [withheld_problem(step, exc.name, binding, exc.source)]
+        problems += reader_problems(step, self.guide, self.context.take_reads(), strict=True)
+        masked = tuple(self._mask_problem(p) for p in problems)
+        return StepResult(step=step, status="failed", method=step.method,
+                          url=self.secrets.mask(step.url), problems=masked,
+                          reason=masked[0].message)
+
+    def _judge(self, step: Step, outbound: Outbound, delivery: Delivery, url: str,
+               reader: list[Problem]) -> StepResult:
         request, response = outbound.request, delivery.response
         if self.session.isolation is not None:
             # The guide documents its own values, not the run-tagged ones that were sent.
@@ -236,17 +274,22 @@ class _GuideRunner:
                                                                    source=exc.source)),),
                               reason=self.secrets.mask(exc.message), retries=delivery.retries)
         problems.extend(self._capture(step, body))
-        self.context.learn_response(body)
+        problems.extend(reader)
+        answer = step.response.source if step.response is not None else step.source
+        self.context.learn_response(body, answer)
+        if isinstance(body, dict):
+            self.bound.update(name for key in body for name in field_variables(str(key)))
         masked = tuple(self._mask_problem(p) for p in problems)
         failed = any(p.severity == "failure" for p in masked)
         return StepResult(step=step, status="failed" if failed else "passed",
                           method=request.method, url=url, actual_status=response.status_code,
                           problems=masked, exchange=exchange, retries=delivery.retries)
 
-    def _assign(self, name: str, value: str) -> None:
+    def _assign(self, name: str, value: str, source: Source | None = None) -> None:
         if is_secret_variable(name):
             self.secrets.add(value)
-        self.context.assign(name, value)
+        self.context.assign(name, value, source)
+        self.bound.add(name)
 
     def _send(self, outbound: Outbound, expected: int | None) -> Delivery:
         curl = outbound.curl
@@ -278,7 +321,7 @@ class _GuideRunner:
                 problems.append(Problem(message=f"cannot capture ${capture.name}: {exc.message}",
                                         source=capture.source, path=where))
                 continue
-            self._assign(capture.name, value)
+            self._assign(capture.name, value, capture.source)
         return problems
 
     def _exchange(self, request: httpx.Request, response: httpx.Response,

@@ -54,6 +54,9 @@ class Session:
     """Decommission the agents a guide created and left active, when it ends."""
     read_only: bool = False
     """Send nothing that changes state (token issuance and introspection excepted)."""
+    strict: bool = False
+    """Bash's semantics: responses bind no variable, and a read a reader's shell would not
+    hold is a failure instead of a warning."""
     timeout: float = 30.0
     documented_origin: str = DOCUMENTED_ORIGIN
     """The origin the guides are written against; only it is moved to the target."""
@@ -88,6 +91,7 @@ class TargetOptions:
     unique_fields: frozenset[str] = frozenset({"email"})
     keep: bool = False
     read_only: bool = False
+    strict: bool = False
     documented_origin: str = DOCUMENTED_ORIGIN
 
 
@@ -158,6 +162,7 @@ class EmbeddedTarget(Target):
             retry=_EMBEDDED_RETRY,
             clock=clock,
             read_only=self._options.read_only,
+            strict=self._options.strict,
             timeout=self._options.timeout,
         )
 
@@ -193,12 +198,14 @@ class UrlTarget(Target):
             isolation=Isolation(tag=f"{options.run_id}-{number}", fields=options.unique_fields),
             cleanup=not options.keep,
             read_only=options.read_only,
+            strict=options.strict,
             timeout=options.timeout,
         )
 
 
 def configured_target(
-    config: Config, spec: str | None = None, *, keep: bool = False, read_only: bool = False
+    config: Config, spec: str | None = None, *, keep: bool = False, read_only: bool = False,
+    strict: bool | None = None,
 ) -> Target:
     """The target of one run: `spec` (from the command line) or the project's, with the
     project's options and a fresh run id (every front end, so they tag and time alike)."""
@@ -210,6 +217,7 @@ def configured_target(
         unique_fields=frozenset(config.unique_fields),
         keep=keep,
         read_only=read_only,
+        strict=config.strict if strict is None else strict,
         documented_origin=config.documented_origin.rstrip("/"),
     )
     chosen = spec or (None if config.target == "embedded" else config.target)

@@ -52,6 +52,10 @@ DRIFTS = [
 ]
 
 
+# Drifts after which the server may not be in the state the guide assumes.
+STATE_CHANGED = {"status"}
+
+
 @pytest.mark.parametrize(("name", "curl_index", "marker", "words"), DRIFTS,
                          ids=[d[0] for d in DRIFTS])
 def test_drift_is_caught_at_its_line(
@@ -73,9 +77,14 @@ def test_drift_is_caught_at_its_line(
     if marker is not None:
         marked = {i for i, ln in enumerate(guide.read_text().splitlines(), 1) if marker in ln}
         assert marked & {p["line"] for p in failures}, (marked, failures)
-    # Nothing after a failure is reported as passed.
+    # After a failure the guide goes on where the server's state is still what it assumes;
+    # a request that created something with another 2xx than documented holds back the rest.
     after = steps[steps.index(step) + 1:]
-    assert all(s["status"] == "skipped" for s in after), after
+    if name in STATE_CHANGED:
+        assert after and all(s["status"] == "skipped" for s in after), after
+        assert all(s["reason"] == f"blocked by line {step['line']}" for s in after), after
+    else:
+        assert all(s["status"] == "passed" for s in after), after
     assert f"{guide.name}:" in output or str(guide) in output
 
 

@@ -59,7 +59,11 @@ def test_variables_placeholders_and_values_not_yet_documented_get_no_note() -> N
     ).replace('"for 5b8e2f14-9c3d-4a7e-b6f1-2d4c8a9e0b35"', '"for <agent-id>"')
     text = text.replace("GET /api/v1/agents/5b8e2f14-9c3d-4a7e-b6f1-2d4c8a9e0b35",
                         "GET /api/v1/agents/{{AGENT_ID}}")
-    assert _notes(text) == []
+    # No literal example is left; what remains is the reader's-shell note on $AGENT_ID, which
+    # only the documented answer binds.
+    notes = _notes(text)
+    assert [line for line, _ in notes] == [20]
+    assert notes[0][1].startswith("$AGENT_ID is bound only by the `agentId` field")
     # The same id in the request *before* the response that documents it is no example yet.
     first = GUIDE.split("```json")[0].replace('"a@x.io"', '"5b8e2f14-9c3d-4a7e-b6f1-2d4c8a9e0b35"')
     assert _notes(first) == []

@@ -68,6 +68,10 @@ def test_console_prompt() -> None:
     assert [(str(source), note) for source, note in guide.notes] == [
         ("console-prompt.md:11",
          "`echo` is not run: only curl commands, exports and assignments are"),
+        # The session reads $AGENT_ID that only the answer it shows binds: no shell does that.
+        ("console-prompt.md:13",
+         "$AGENT_ID is bound only by the `agentId` field of the response at line 9: a reader's "
+         "shell does not hold it; write export AGENT_ID=$(curl … | jq -r '.agentId') there"),
     ]
     create, read = guide.steps
     assert summary(create) == ("POST /api/v1/agents", 4, 9)
@@ -159,10 +163,14 @@ def test_unbound_variables_are_errors_once_at_first_use() -> None:
     assert [(str(source), message) for source, message in guide.errors] == [
         ("unbound-variable.md:2",
          "variable $AGENT_ID is never bound, expected an earlier assignment "
-         "(export AGENT_ID=...), a capture or a documented response field that sets it"),
+         "(export AGENT_ID=...), a capture or a response field that sets it"),
+        # The first step's answer is not shown, so only the run can say what it binds.
+    ]
+    assert [(str(source), message) for source, message in guide.notes] == [
         ("unbound-variable.md:5",
-         "variable $TOKEN is never bound, expected an earlier assignment "
-         "(export TOKEN=...), a capture or a documented response field that sets it"),
+         "variable $TOKEN is bound by no assignment, capture or documented field before it; "
+         "only the answer at line 2, which the guide does not show in full, could bind it "
+         "when run"),
     ]
 
 
