@@ -15,12 +15,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Our own guides run strict (bash's semantics): every variable a step reads was exported by
+# a line the reader pastes too. Guides elsewhere run with the default (reader warnings).
 verify-docs: setup
-	$(BIN)/verify-docs docs/
+	$(BIN)/verify-docs --strict docs/
 
 test: setup
 	$(BIN)/python -m pytest -q -n auto tests
-	$(BIN)/verify-docs docs/
+	$(BIN)/verify-docs --strict docs/
 
 lint: setup
 	$(BIN)/ruff check runner fixtures tests
