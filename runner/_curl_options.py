@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from runner.errors import DocError
 from runner.source import Source
 
-__all__ = ["LONG_OPTIONS", "SUPPORTED", "Option", "ParsedArgs", "parse_args"]
+__all__ = ["LONG_OPTIONS", "SUPPORTED", "Option", "ParsedArgs", "parse_args", "unsupported"]
 
 # Every long option curl 7.88.1 knows, probed from the installed binary (`curl --help all`
 # plus the hidden ones it still accepts), because curl decides prefixes and ambiguity over
@@ -100,6 +101,9 @@ class Option:
     enabled: bool
     written: str
     """The argument as the user wrote it (`-XPOST`, `--sil`), for messages."""
+    hint: str = ""
+    """For an option outside the supported set: ` (did you mean -X?)` when the words
+    around it show which supported option was meant, else empty."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +114,90 @@ class ParsedArgs:
     urls: tuple[str, ...]
 
 
+def unsupported(option: Option, source: Source | None) -> DocError:
+    """The refusal of an option curl knows but the design leaves out, with its hint."""
+    name = option.name
+    shown = option.written if option.written == f"--{name}" else f"{option.written} (--{name})"
+    return DocError(f"curl: option {shown} is outside the supported flag set{option.hint}", source)
+
+
+def _hint(suggestion: str) -> str:
+    return f" (did you mean {suggestion}?)"
+
+
+# Values that show which option was meant, for the case slips below.
+_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+_HEADER_LINE = re.compile(r"[A-Za-z0-9_-]+:(?:[ \t]|$)")
+
+
+def _url_like(word: str) -> bool:
+    return "://" in word or word.startswith(("localhost", "127.0.0.1", "$"))
+
+
+# A short option written in the wrong case (`-x POST` for `-X POST`): the letter curl read,
+# the supported letter, and a test of the word that shows the slip (the option's value, or
+# for a switch the word after it). The test keeps the hint honest: `-x http://proxy:8080`
+# really is a proxy, and `-D -` really dumps headers, so neither gets a hint.
+_CASE_SLIPS: dict[str, tuple[str, Callable[[str], bool]]] = {
+    "x": ("X", lambda value: value.upper() in _METHODS),
+    "h": ("H", lambda following: _HEADER_LINE.match(following) is not None),
+    "D": ("d", lambda value: value.lstrip().startswith(("{", "[", "@")) or (
+        "=" in value and "/" not in value)),
+    "O": ("o", lambda following: not _url_like(following) and "/" not in following),
+    "l": ("L", lambda _: True),  # --list-only is FTP's: in an HTTP guide it is -L
+    "V": ("v", lambda _: True),  # --version prints curl's version and sends nothing
+    "U": ("u", lambda value: ":" in value),
+    "K": ("k", _url_like),
+    "E": ("e", lambda value: "://" in value),
+    "M": ("m", lambda following: following.replace(".", "", 1).isdigit()),
+    "a": ("A", lambda following: not _url_like(following)),
+    "t": ("T", lambda value: "=" not in value),
+}
+
+
+def _case_hint(letter: str, word: str | None) -> str:
+    """` (did you mean -X?)` for a short option whose other case was plainly meant."""
+    slip = _CASE_SLIPS.get(letter)
+    if slip is None or word is None or not slip[1](word):
+        return ""
+    return _hint(f"-{slip[0]}")
+
+
+def _one_dash(arg: str, source: Source | None) -> DocError | None:
+    """A long name written with one dash (`-data`): curl reads it as short options.
+
+    curl takes `-data` as `-d ata` and the word after it as a URL, so the command does
+    something else than it says; refused, naming curl's reading and the long option.
+    """
+    stem = arg[1:]
+    negated = stem.startswith("no-") and stem[3:] in LONG_OPTIONS
+    # Long names are lower case: `-sSL` is the cluster it looks like, `-ssl` is not.
+    if len(stem) < 3 or not (stem in LONG_OPTIONS or negated):
+        return None
+    reading: list[str] = []
+    for position, letter in enumerate(arg[1:], 1):
+        long_name = SHORT_OPTIONS.get(letter)
+        if long_name is None:
+            return DocError(f"curl: option {arg}: is unknown{_hint('-' + arg)}", source)
+        if LONG_OPTIONS[long_name].takes_value:
+            reading.append(f"-{letter} {arg[position + 1:] or '<next word>'}")
+            break
+        reading.append(f"-{letter}")
+    return DocError(
+        f"curl: option {arg} has one dash, so curl reads it as `{' '.join(reading)}`"
+        f"{_hint('-' + arg)}",
+        source,
+    )
+
+
+# Names other HTTP clients (wget, HTTPie, client libraries) give to what curl calls otherwise.
+_ALIASES = {
+    "method": "request", "body": "data", "post-data": "data", "body-data": "data",
+    "timeout": "max-time", "bearer": "oauth2-bearer", "query": "url-query",
+    "agent": "user-agent", "follow": "location", "no-check-certificate": "insecure",
+}
+
+
 def _unknown(word: str, source: Source | None) -> DocError:
     stem = word.lstrip("-")
     hint = ""
@@ -117,10 +205,24 @@ def _unknown(word: str, source: Source | None) -> DocError:
         negated = stem.lower().startswith("no-")
         stem = stem.lower().removeprefix("no-")
         candidates = [n for n in LONG_OPTIONS if n.startswith(stem)] if negated else []
-        candidates = candidates or difflib.get_close_matches(stem, list(LONG_OPTIONS), n=1)
+        # Another tool's name for a supported option, then a near spelling of a supported
+        # option: those are the ones a guide can use.
+        candidates = (
+            candidates
+            or ([_ALIASES[stem]] if stem in _ALIASES and not negated else [])
+            or difflib.get_close_matches(stem, sorted(SUPPORTED), n=1)
+            or difflib.get_close_matches(stem, list(LONG_OPTIONS), n=1)
+        )
         if candidates:
-            hint = f" (did you mean --{'no-' if negated else ''}{candidates[0]}?)"
+            hint = _hint(f"--{'no-' if negated else ''}{candidates[0]}")
     return DocError(f"curl: unknown option {word}{hint}", source)
+
+
+def _one_letter(word: str) -> str:
+    """`--X` (a short option written with two dashes): ` (did you mean -X?)`."""
+    letter = word[2:]
+    name = SHORT_OPTIONS.get(letter) if len(letter) == 1 else None
+    return _hint(f"-{letter}") if name in SUPPORTED else ""
 
 
 def _lookup_long(word: str, source: Source | None) -> tuple[str, bool]:
@@ -144,7 +246,7 @@ def _lookup_long(word: str, source: Source | None) -> tuple[str, bool]:
     hits = [name for name in LONG_OPTIONS if name.startswith(lowered)]
     if len(hits) > 1:
         shown = ", ".join(f"--{h}" for h in hits[:6]) + (", ..." if len(hits) > 6 else "")
-        raise DocError(f"curl: option {word}: is ambiguous ({shown})", source)
+        raise DocError(f"curl: option {word}: is ambiguous ({shown}){_one_letter(word)}", source)
     if not hits:
         raise _unknown(word, source)
     return hits[0], enabled
@@ -173,18 +275,22 @@ def parse_args(argv: Sequence[str], source: Source | None) -> ParsedArgs:
                     raise DocError(f"curl: option {arg}: requires parameter", source)
                 value = argv[index]
                 index += 1
-            options.append(Option(name, value, enabled, arg))
+            hint = "" if name in SUPPORTED else _one_letter(arg)
+            options.append(Option(name, value, enabled, arg, hint))
             continue
         letters = arg[1:]
         if not letters:
             raise _unknown(arg, source)
+        one_dash = _one_dash(arg, source)
+        if one_dash is not None:
+            raise one_dash
         position = 0
         while position < len(letters):
             letter = letters[position]
             position += 1
             long_name = SHORT_OPTIONS.get(letter)
             if long_name is None:
-                raise DocError(f"curl: option {arg}: is unknown", source)
+                raise DocError(f"curl: option {arg}: is unknown{_swapped(letter)}", source)
             if LONG_OPTIONS[long_name].takes_value:
                 if position < len(letters):
                     value = letters[position:]
@@ -193,8 +299,18 @@ def parse_args(argv: Sequence[str], source: Source | None) -> ParsedArgs:
                     index += 1
                 else:
                     raise DocError(f"curl: option {arg}: requires parameter", source)
-                options.append(Option(long_name, value, True, arg))
+                hint = "" if long_name in SUPPORTED else _case_hint(letter, value)
+                options.append(Option(long_name, value, True, arg, hint))
                 break
+            # A switch: the word after it shows the slip, when the switch ends its word.
+            following = argv[index] if position == len(letters) and index < len(argv) else None
+            hint = "" if long_name in SUPPORTED else _case_hint(letter, following)
             # -N is "--no-buffer": the letter switches the buffer off.
-            options.append(Option(long_name, None, long_name != "buffer", arg))
+            options.append(Option(long_name, None, long_name != "buffer", arg, hint))
     return ParsedArgs(tuple(options), tuple(urls))
+
+
+def _swapped(letter: str) -> str:
+    """For a letter curl does not know (`-W`): the supported option in the other case."""
+    other = letter.swapcase()
+    return _hint(f"-{other}") if SHORT_OPTIONS.get(other) in SUPPORTED else ""

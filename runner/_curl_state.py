@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from runner._curl_body import FileReader, FormPart, data_piece, parse_form
-from runner._curl_options import SUPPORTED, Option
+from runner._curl_options import SUPPORTED, Option, unsupported
 from runner.errors import DocError
 from runner.source import Source
 
@@ -50,8 +50,7 @@ _SWITCHES = ("location", "insecure", "fail", "fail-with-body", "include", "silen
 def apply(option: Option, state: State, files: FileReader, source: Source | None) -> None:
     name, value = option.name, option.value or ""
     if name not in SUPPORTED:
-        shown = option.written if option.written == f"--{name}" else f"{option.written} (--{name})"
-        raise DocError(f"curl: option {shown} is outside the supported flag set", source)
+        raise unsupported(option, source)
     if name in _DATA:
         state.data.append((name == "json", data_piece(name, value, files)))
     elif name == "url-query":

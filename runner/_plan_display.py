@@ -138,11 +138,13 @@ def _at_word(error: DocError, command: Invocation) -> DocError:
     """
     if error.source is None or error.source != command.source:
         return error
+    # A hint names what was meant, not what is wrong: only the words before it count.
+    blamed = error.message.split(" (did you mean", 1)[0]
     named = [
         word for word in command.argv[1:]
         if word.literal and len(word.literal) > 1
         and re.search(r"(?<![\w-])" + re.escape(word.literal.lstrip("@")) + r"(?![\w-])",
-                      error.message)
+                      blamed)
     ]
     # Words on several lines (`-d` and `-F` both refused): no one line is to blame.
     if len({word.source.line for word in named}) != 1:

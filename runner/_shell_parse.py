@@ -8,17 +8,17 @@ from itertools import accumulate
 
 from tree_sitter import Node
 
-from runner._shell_lex import Mode, WordLexer
-from runner._shell_syntax import (
+from runner._shell_errors import (
     CONSTRUCTS,
-    check_trailing_backslashes,
-    heredoc_tail,
-    kind_ids,
-    operator_message,
-    parse_tree,
+    check_reserved,
+    construct_error,
+    operator_error,
     redirect_message,
     syntax_error,
 )
+from runner._shell_lex import Mode, WordLexer
+from runner._shell_parts import Pending
+from runner._shell_syntax import check_trailing_backslashes, heredoc_tail, kind_ids, parse_tree
 from runner.errors import DocError
 from runner.shell import Assignment, Command, Invocation, Literal, Script, Word
 from runner.source import Source
@@ -40,23 +40,6 @@ _COMMENT = kind_ids({"comment"})
 def parse(text: str, source: Source) -> Script:
     """Parse shell text whose first line is at `source`."""
     return _ScriptParser(text, source).script()
-
-
-class _Pending:
-    """An invocation whose pipeline stages are still being read."""
-
-    __slots__ = ("argv", "end", "prefix", "stages", "start", "stdin")
-
-    def __init__(
-        self, argv: tuple[Word, ...], prefix: tuple[Assignment, ...], stdin: Word | None,
-        start: int, end: int,
-    ) -> None:  # fmt: skip
-        self.argv = argv
-        self.prefix = prefix
-        self.stdin = stdin
-        self.stages: list[tuple[Word, ...]] = []
-        self.start = start
-        self.end = end
 
 
 class _ScriptParser:
@@ -122,7 +105,7 @@ class _ScriptParser:
         return stream
 
     def _sequence(self, stream: list[Node], out: list[Command]) -> None:
-        pending: _Pending | None = None
+        pending: Pending | None = None
         piped = False
         for node in stream:
             kind = node.type
@@ -137,7 +120,7 @@ class _ScriptParser:
                     raise self.error(node, "`|` must follow a command")
                 piped = True
             elif kind in ("||", "|&", "&", ";;"):
-                raise self.error(node, operator_message(kind))
+                raise operator_error(node, self.data, self.locate)
             elif piped:
                 assert pending is not None
                 pending.stages.append(self._stage(node))
@@ -152,7 +135,7 @@ class _ScriptParser:
         if pending is not None:
             out.append(self._finish(pending))
 
-    def _finish(self, pending: _Pending) -> Invocation:
+    def _finish(self, pending: Pending) -> Invocation:
         text = self.data[pending.start : pending.end].decode("utf-8", "replace")
         return Invocation(
             argv=pending.argv,
@@ -163,7 +146,7 @@ class _ScriptParser:
             text=text,
         )
 
-    def _statement(self, node: Node, out: list[Command]) -> _Pending | None:
+    def _statement(self, node: Node, out: list[Command]) -> Pending | None:
         """Read one statement: assignments go to `out`, a command comes back as pending."""
         kind = node.type
         if kind == "command":
@@ -182,15 +165,14 @@ class _ScriptParser:
             self._declaration(node, out)
         elif kind == "unset_command":
             argv = self._words(node.children, Mode.ARGUMENT)
-            return _Pending(argv, (), None, node.start_byte, node.end_byte)
+            return Pending(argv, (), None, node.start_byte, node.end_byte)
         elif kind == "file_redirect":
             raise self.error(node, redirect_message(self.text(node, 30)))
         else:
-            what = CONSTRUCTS.get(kind, f"`{self.text(node, 30)}` ({kind.replace('_', ' ')})")
-            raise self.error(node, f"{what} is not supported in a guide's shell")
+            raise construct_error(node, self.data, self.locate)
         return None
 
-    def _command(self, node: Node, stdin: Word | None) -> _Pending:
+    def _command(self, node: Node, stdin: Word | None) -> Pending:
         prefix: list[Assignment] = []
         words: list[Node] = []
         for child in node.children:
@@ -204,15 +186,17 @@ class _ScriptParser:
             elif kind == "file_redirect":
                 raise self.error(child, redirect_message(self.text(child, 30)))
             elif kind in ("heredoc_redirect", "comment"):
-                raise self.error(child, f"{CONSTRUCTS.get(kind, kind)} is not supported")
+                raise construct_error(child, self.data, self.locate)
             else:
                 words.append(child)
+        if not prefix:  # after an assignment, bash reserves no word
+            check_reserved(words, self.data, self.locate)
         argv = self._words(words, Mode.ARGUMENT)
         if not argv:
             raise self.error(node, "expected a command after the assignments")
-        return _Pending(argv, tuple(prefix), stdin, node.start_byte, node.end_byte)
+        return Pending(argv, tuple(prefix), stdin, node.start_byte, node.end_byte)
 
-    def _redirected(self, node: Node) -> _Pending:
+    def _redirected(self, node: Node) -> Pending:
         body = node.child_by_field_name("body")
         stdin: Word | None = None
         end = node.start_byte
@@ -280,7 +264,8 @@ class _ScriptParser:
     def _assignment(self, node: Node, *, exported: bool) -> Assignment:
         name = node.child_by_field_name("name")
         if name is None or name.type != "variable_name":
-            raise self.error(node, f"{CONSTRUCTS['subscript']} assignment is not supported")
+            what = f"{CONSTRUCTS['subscript']} assignment `{self.text(node, 40)}`"
+            raise self.error(node, f"{what} is not supported")
         if not _NAME.fullmatch(self.data[name.start_byte : name.end_byte]):
             raise self.error(node, f"`{self.text(name)}` is not a valid shell variable name")
         operator = name.next_sibling
@@ -354,7 +339,7 @@ class _ScriptParser:
                 if kind_id in _SUBSTITUTION:
                     self.substitutions[current.start_byte] = current
                     continue
-                raise self.error(current, f"{CONSTRUCTS[current.type]} is not supported")
+                raise construct_error(current, self.data, self.locate)
             stack.extend(current.children)
 
     def _substitution(self, offset: int) -> tuple[Invocation, int] | None:

@@ -1,12 +1,12 @@
-"""A word's parts as the lexer reads them: adjacent literal text merged, expansions kept."""
+"""Pieces the shell parser builds up: a word's parts, and a command still being read."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from runner.shell import CommandSubstitution, Literal, Parameter, Part
+from runner.shell import Assignment, CommandSubstitution, Literal, Parameter, Part, Word
 
-__all__ = ["Decoder", "PartBuilder"]
+__all__ = ["Decoder", "PartBuilder", "Pending"]
 
 Decoder = Callable[[bytes | bytearray, int], str]
 """Literal bytes and the offset to blame -> their text (or a DocError at that offset)."""
@@ -52,3 +52,20 @@ class PartBuilder:
         """The word's parts."""
         self.flush()
         return tuple(self.parts)
+
+
+class Pending:
+    """An invocation whose pipeline stages are still being read."""
+
+    __slots__ = ("argv", "end", "prefix", "stages", "start", "stdin")
+
+    def __init__(
+        self, argv: tuple[Word, ...], prefix: tuple[Assignment, ...], stdin: Word | None,
+        start: int, end: int,
+    ) -> None:  # fmt: skip
+        self.argv = argv
+        self.prefix = prefix
+        self.stdin = stdin
+        self.stages: list[tuple[Word, ...]] = []
+        self.start = start
+        self.end = end

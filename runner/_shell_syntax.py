@@ -1,4 +1,4 @@
-"""tree-sitter-bash itself: the parser, its syntax errors, and the checks it cannot make."""
+"""tree-sitter-bash itself: the parser, and the checks its tree cannot make."""
 
 from __future__ import annotations
 
@@ -13,14 +13,10 @@ from runner.errors import DocError
 from runner.source import Source
 
 __all__ = [
-    "CONSTRUCTS",
     "check_trailing_backslashes",
     "heredoc_tail",
     "kind_ids",
-    "operator_message",
     "parse_tree",
-    "redirect_message",
-    "syntax_error",
 ]
 
 Locator = Callable[[int], Source]
@@ -29,27 +25,6 @@ _LANGUAGE = Language(tree_sitter_bash.language())
 _LOCAL = threading.local()  # a Parser is not thread-safe; one per thread, built once
 _ASCII_SHADOW = bytes(range(128)) + b"x" * 128
 
-CONSTRUCTS = {
-    "subshell": "a subshell `( ... )`",
-    "compound_statement": "a command group `{ ...; }`",
-    "for_statement": "a `for` loop",
-    "c_style_for_statement": "a `for` loop",
-    "while_statement": "a `while`/`until` loop",
-    "if_statement": "an `if` statement",
-    "case_statement": "a `case` statement",
-    "function_definition": "a function definition",
-    "negated_command": "negation `!`",
-    "test_command": "a test `[ ... ]`",
-    "process_substitution": "process substitution `<(...)`",
-    "arithmetic_expansion": "arithmetic expansion `$((...))`",
-    "translated_string": 'locale translation `$"..."`',
-    "brace_expression": "brace expansion `{a..b}`",
-    "array": "an array `(...)`",
-    "subscript": "an array subscript `[...]`",
-    "file_redirect": "redirection",
-    "heredoc_redirect": "a heredoc here",
-    "herestring_redirect": "a here-string here",
-}
 # A line whose last `\\` is followed by spaces: the only lines the check below looks at.
 _BACKSLASH_SPACES = re.compile(rb"\\[ \t\r]+$", re.MULTILINE)
 # Where a trailing `\ ` is text, not a broken continuation.
@@ -113,41 +88,6 @@ def check_trailing_backslashes(
             )
 
 
-def syntax_error(root: Node, data: bytes, locate: Locator) -> DocError:
-    """A DocError at the first ERROR or MISSING node of the tree."""
-
-    def error(node: Node, message: str) -> DocError:
-        return DocError(message, locate(node.start_byte))
-
-    def text(node: Node) -> str:
-        shown = data[node.start_byte : node.end_byte].decode("utf-8", "replace")
-        shown = shown.split("\n", 1)[0]
-        return shown if len(shown) <= 40 else shown[:37] + "..."
-
-    node = root
-    while True:
-        if node.is_missing:
-            return error(node, f"shell syntax error: expected `{node.type}`")
-        if node.type == "ERROR":
-            break
-        broken = [c for c in node.children if c.has_error or c.is_missing]
-        if not broken:
-            break
-        node = broken[0]
-    snippet = text(node).strip()
-    leaf = node
-    while leaf.child_count:
-        leaf = leaf.children[0]
-    first = text(leaf)
-    if first.startswith(("'", "$'")):
-        return error(leaf, "unterminated single quote: expected a closing `'`")
-    if first.startswith('"'):
-        return error(leaf, 'unterminated double quote: expected a closing `"`')
-    if first in ("<<", "<<-") or any(c.type in ("<<", "<<-") for c in node.children):
-        return error(leaf, "heredoc is not closed: expected its delimiter line")
-    return error(node, f"shell syntax error near `{snippet or first}`")
-
-
 def heredoc_tail(redirect: Node) -> list[Node]:
     """What tree-sitter nests inside a heredoc redirect but follows it (`<<EOF | jq .`)."""
     tail: list[Node] = []
@@ -160,19 +100,3 @@ def heredoc_tail(redirect: Node) -> list[Node]:
         elif started:
             tail.append(child)
     return tail
-
-
-def operator_message(operator: str) -> str:
-    """Why `operator` between commands is refused."""
-    if operator == "&":
-        return "running in the background with `&` is not supported"
-    if operator == "|&":
-        return "`|&` is not supported, use `|` (only standard output is read)"
-    return f"`{operator}` is not supported (only `;` and `&&` join commands)"
-
-
-def redirect_message(redirect: str) -> str:
-    """Why a redirection is refused."""
-    return (
-        f"redirection `{redirect}` is not supported (only a heredoc or here-string feeding `-d @-`)"
-    )

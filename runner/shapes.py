@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from runner._shape_form import (
+from runner._shapes_form import (
     case_difference,
     describe_secret,
     describe_timestamp,
