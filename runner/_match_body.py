@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Sequence
 from typing import Any
 
-from runner.docjson import DocAny, DocArray, DocEllipsis, DocObject, DocScalar, DocValue
+from runner._match_pairs import one_each
+from runner.docjson import (
+    DocAny,
+    DocArray,
+    DocEllipsis,
+    DocMember,
+    DocObject,
+    DocScalar,
+    DocValue,
+)
 from runner.jq import Part, Path, format_path, json_kind, path_matches
 from runner.result import Problem
 from runner.shapes import (
@@ -122,20 +132,33 @@ class BodyMatcher:
             self._scalar(doc, real, parts)
 
     def _object(self, doc: DocObject, real: dict[str, Any], parts: list[Part]) -> None:
+        documented = {member.key for member in doc.members}
+        prose: list[tuple[int, DocMember, list[Part]]] = []
         for member in doc.members:
             child = [*parts, member.key]
             if self._ignored(child):
                 continue
             if member.key not in real:
+                meant = self._meant_key(member, real, documented, parts)
                 self._fail(
-                    f"{format_path(child)} is documented but missing from the response",
+                    f"{format_path(child)} is documented but missing from the response{meant}",
                     member.source, child, "present", "missing",
                 )
                 continue
+            if _is_prose(member):
+                prose.append((len(self.problems), member, child))
+                continue
             self.value(member.value, real[member.key], child)
+        # Text last: it may quote an id documented further down, bound only now. Its notes
+        # still go where its key is, last first so the earlier places do not move.
+        for at, member, child in reversed(prose):
+            before = len(self.problems)
+            self.value(member.value, real[member.key], child)
+            added = self.problems[before:]
+            del self.problems[before:]
+            self.problems[at:at] = added
         if doc.more:
             return  # the writer said there are more keys
-        documented = {member.key for member in doc.members}
         for key in real:
             if key in documented:
                 continue
@@ -146,6 +169,33 @@ class BodyMatcher:
                     f"{format_path(child)} is in the response but not in the guide",
                     doc.source, child, "absent", show(real[key]), severity,
                 )
+
+    def _meant_key(self, member: DocMember, real: dict[str, Any], documented: set[str],
+                   parts: list[Part]) -> str:
+        """A hint naming the real key a missing documented one probably is, or "".
+
+        The undocumented key that holds the documented value says it best (`eventType:
+        "agent.created"` against a real `action: "agent.created"`); else the closest name.
+        """
+        candidates = [key for key in real
+                      if key not in documented and not self._ignored([*parts, key])]
+        holders = [key for key in candidates if self._holds(member.value, real[key], parts, key)]
+        if len(holders) > 1:
+            # Several hold it (`true`, any UUID): only a close name picks one of them.
+            holders = difflib.get_close_matches(member.key, holders, n=1)
+        if holders:
+            return f"; did you mean `{holders[0]}`? (its value matches the guide's)"
+        close = difflib.get_close_matches(member.key, candidates, n=1)
+        return f"; did you mean `{close[0]}`?" if close else ""
+
+    def _holds(self, doc: DocValue, got: Any, parts: list[Part], key: str) -> bool:
+        """Whether a real value is the documented one: it matches without even a note."""
+        if isinstance(doc, DocAny) or (
+                isinstance(doc, DocScalar) and (doc.placeholder or is_placeholder(doc.value))):
+            return False  # any value would do: it names no key
+        trial = self._child()
+        trial.value(doc, got, [*parts, key])
+        return not trial.problems and self._accepts(trial)
 
     def _ordered(self, doc: DocArray, real: list[Any], parts: list[Part]) -> None:
         segments: list[list[DocValue]] = [[]]
@@ -210,7 +260,7 @@ class BodyMatcher:
         # documented item must not take the only real item a specific one fits.
         fits = [[index for index, got in enumerate(real) if self._fits(item, got, parts, index)]
                 for item in items]
-        chosen = _one_each(fits)
+        chosen = one_each(fits)
         for position, item in enumerate(items):
             index = chosen.get(position)
             if index is not None:
@@ -293,11 +343,24 @@ class BodyMatcher:
             self._fail(f"{where} should be a non-empty text, got {show(real)}", doc.source,
                        parts, "a non-empty text", show(real))
             return
-        prefix = shortened(documented)
-        if real == documented or (prefix is not None and real.startswith(prefix)):
+        if real == documented:
+            return
+        # An example the guide already bound (an id, say) reads as its real value: a message
+        # that quotes the real id says what the guide says.
+        book = self.book.copy()
+        book.bind_all(self.bindings)
+        meant = book.substitute(documented)
+        prefix = shortened(meant)
+        if real == meant or (prefix is not None and real.startswith(prefix)):
             return
         self._fail(f"{format_path(parts)} reads differently from the guide", doc.source, parts,
                    show(documented), show(real), "note")
+
+
+def _is_prose(member: DocMember) -> bool:
+    """Whether a documented member is human-readable text (`message`, `detail`...)."""
+    return (member.key.lower() in HUMAN_TEXT_KEYS and isinstance(member.value, DocScalar)
+            and isinstance(member.value.value, str))
 
 
 def _prefix_what(prefix: str, documented: object) -> str:
@@ -311,30 +374,6 @@ def _prefix_what(prefix: str, documented: object) -> str:
 def _why(difference: str | None) -> str:
     """A form difference as the end of a problem message."""
     return "" if difference is None else f": {difference}"
-
-
-def _one_each(fits: list[list[int]]) -> dict[int, int]:
-    """A real item for as many documented items as possible, none used twice.
-
-    `fits[d]` lists the real items documented item `d` matches. Augmenting paths (Kuhn):
-    each documented item, in order, takes a free real item or moves an earlier one to
-    another it also fits.
-    """
-    owner: dict[int, int] = {}  # real index -> documented position
-
-    def place(position: int, seen: set[int]) -> bool:
-        for index in fits[position]:
-            if index in seen:
-                continue
-            seen.add(index)
-            if index not in owner or place(owner[index], seen):
-                owner[index] = position
-                return True
-        return False
-
-    for position in range(len(fits)):
-        place(position, set())
-    return {position: index for index, position in owner.items()}
 
 
 def _source_of(node: DocValue) -> Source:
