@@ -12,7 +12,8 @@ Registering it with no owner is refused with `422 Unprocessable Entity`:
 ```bash
 curl -s -X POST http://localhost:3000/api/v1/agents \\
   -H "Authorization: Bearer $BOOTSTRAP_TOKEN" -H "Content-Type: application/json" \\
-  -d '{"email": "x@acme.example", "agentType": "custom", "version": "1.0.0", "capabilities": ["a:b"], "deploymentEnv": "development"}'
+  -d '{"email": "x@acme.example", "agentType": "custom", "version": "1.0.0",
+       "capabilities": ["a:b"], "deploymentEnv": "development"}'
 ```
 
 ```json
@@ -56,7 +57,8 @@ A second registration with the same email is refused (`409 Conflict`):
 ```bash
 curl -s -X POST http://localhost:3000/api/v1/agents \\
   -H "Authorization: Bearer $BOOTSTRAP_TOKEN" -H "Content-Type: application/json" \\
-  -d '{"email": "other@acme.example", "agentType": "custom", "version": "1.0.0", "capabilities": ["a:b"], "owner": "o", "deploymentEnv": "development"}'
+  -d '{"email": "other@acme.example", "agentType": "custom", "version": "1.0.0",
+       "capabilities": ["a:b"], "owner": "o", "deploymentEnv": "development"}'
 ```
 
 The list now holds one agent (`200 OK`):
@@ -132,13 +134,15 @@ FAILED_READ = REGISTER + """
 Its keys (`200 OK`):
 
 ```bash
-curl -s http://localhost:3000/api/v1/agents/$AGENT_ID/keys -H "Authorization: Bearer $BOOTSTRAP_TOKEN"
+curl -s http://localhost:3000/api/v1/agents/$AGENT_ID/keys \\
+  -H "Authorization: Bearer $BOOTSTRAP_TOKEN"
 ```
 
 Its credentials (`200 OK`):
 
 ```bash
-curl -s http://localhost:3000/api/v1/agents/$AGENT_ID/credentials -H "Authorization: Bearer $BOOTSTRAP_TOKEN"
+curl -s http://localhost:3000/api/v1/agents/$AGENT_ID/credentials \\
+  -H "Authorization: Bearer $BOOTSTRAP_TOKEN"
 ```
 """
 
