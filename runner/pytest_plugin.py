@@ -5,6 +5,7 @@ Only hooks live here; the engine is imported when a guide is collected.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,11 @@ if TYPE_CHECKING:
     from runner.step import Guide, Step
     from runner.target import Target
 
-__all__ = ["pytest_addoption", "pytest_collect_file"]
+__all__ = ["ReaderWarning", "pytest_addoption", "pytest_collect_file"]
+
+
+class ReaderWarning(UserWarning):
+    """A step read a variable that a reader's shell would not hold (see `--strict`)."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -155,6 +160,11 @@ class StepItem(pytest.Item):
             pytest.skip(result.reason or "skipped")
         if result.status in ("failed", "error"):
             raise GuideFailure(_describe(result))
+        # Shown in pytest's warnings summary; they change no verdict (`-W error` opts in).
+        for problem in result.problems:
+            if problem.severity == "warning":
+                warnings.warn(ReaderWarning(f"{problem.source}: {problem.message}"),
+                              stacklevel=1)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, GuideFailure):

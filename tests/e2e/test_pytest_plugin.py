@@ -88,3 +88,12 @@ def test_the_plugin_reads_the_project_settings_as_the_cli_does(
     steps = recipe.count("```bash")
     result.assert_outcomes(passed=steps + 1)
     result.stdout.fnmatch_lines(["*uses-recipe.md::GET /api/v1/agents/* (line 6) PASSED*"])
+
+
+def test_a_read_only_the_runner_could_make_is_a_pytest_warning(pytester: pytest.Pytester) -> None:
+    # clean-register.md reads $AGENT_ID, which only the registration's answer binds.
+    _docs(pytester, "clean-register.md")
+    result = pytester.runpytest_subprocess("docs", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3, warnings=1)
+    result.stdout.fnmatch_lines(["*ReaderWarning*clean-register.md:*$AGENT_ID is not in a "
+                                 "reader's shell*"])
