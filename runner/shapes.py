@@ -1,7 +1,8 @@
 """Dynamic values by their shape: what a documented example stands for, and what matches it.
 
 A documented UUID, timestamp, JWT, secret or long opaque token is an example of a
-value that changes with every run; any real value of the same shape matches it.
+value that changes with every run; any real value of the same shape, written in the
+same form (`_shapes_form`), matches it.
 """
 
 from __future__ import annotations
