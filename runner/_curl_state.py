@@ -8,10 +8,21 @@ from dataclasses import dataclass, field
 
 from runner._curl_body import FileReader, FormPart, data_piece, parse_form
 from runner._curl_options import SUPPORTED, Option, unsupported
+from runner._curl_printed import FailMode, Printing
 from runner.errors import DocError
 from runner.source import Source
 
-__all__ = ["TOKEN", "USER_AGENT", "State", "apply", "custom_headers", "default_headers", "seconds"]
+__all__ = [
+    "PRINTING_OPTIONS",
+    "TOKEN",
+    "USER_AGENT",
+    "State",
+    "apply",
+    "custom_headers",
+    "default_headers",
+    "printing_of",
+    "seconds",
+]
 
 USER_AGENT = "curl/7.88.1"
 TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
@@ -103,6 +114,28 @@ def apply(option: Option, state: State, files: FileReader, source: Source | None
             )
     else:
         state.values[name] = value
+
+
+PRINTING_OPTIONS = frozenset({"fail", "fail-with-body", "include", "head", "silent",
+                              "show-error", "progress-meter", "output", "write-out"})
+"""The options `printing_of` reads: applying only these needs no file, URL or header."""
+
+
+def printing_of(state: State) -> Printing:
+    """What decides curl's printing, as the last of each switch left it."""
+    flags = state.flags
+    fail: FailMode = ("with-body" if flags.get("fail-with-body") else
+                      "fail" if flags.get("fail") else "none")
+    return Printing(
+        output=state.values.get("output"),
+        include=flags.get("include", False),
+        head=state.head,
+        fail=fail,
+        silent=flags.get("silent", False),
+        show_error=flags.get("show-error", False),
+        progress_meter=flags.get("progress-meter", True),
+        write_out=state.values.get("write-out"),
+    )
 
 
 def seconds(state: State, name: str, source: Source | None) -> float | None:

@@ -6,10 +6,14 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from runner._curl_body import FileReader
+from runner._curl_options import parse_args
+from runner._curl_printed import Printing
+from runner._curl_state import PRINTING_OPTIONS, State, apply, printing_of
 from runner._curl_url import default_port, origin_parts
 from runner.curl import build_request
 from runner.errors import DocError
@@ -64,6 +68,9 @@ class Display:
     prints_response: bool = True
     write_out: str | None = None
     """curl's `-w` format, when written without variables."""
+    printing: Printing | None = None
+    """What the command prints (`-o`, `-i`, `-I`, `-f`...); None when the words alone could
+    not be translated (the run stage then refuses the step)."""
 
 
 def step_name(method: str, url: str) -> str:
@@ -119,11 +126,16 @@ def curl_display(command: Invocation, cwd: Path | None) -> Display:
         raise _at_word(error, command) from None
     _check_origin(request.url, command.source, allowed=back)
     url = restore(request.url)
+    printing = request.printing
+    if printing.output is not None:
+        printing = replace(printing, output=restore(printing.output))
     return Display(
         name=restore(step_name(request.method, request.url)),
         method=request.method,
         url=url,
-        prints_response=not request.head and request.output_file in (None, "-"),
+        # After `-o FILE` the documented block is the file's content, as `cat FILE` shows it.
+        prints_response=not printing.head and printing.destination != "nowhere",
+        printing=printing,
         write_out=(request.write_out
                    if request.write_out is not None and restore(request.write_out)
                    == request.write_out else None),
@@ -193,7 +205,24 @@ def _fallback(command: Invocation) -> Display:
     if method is None:
         method = "HEAD" if head else "POST" if has_data else "GET"
     url = url or ""
-    return Display(name=step_name(method, url), method=method, url=url)
+    printing = _fallback_printing(words, command.source)
+    return Display(name=step_name(method, url), method=method, url=url, printing=printing,
+                   prints_response=printing is None or (
+                       not printing.head and printing.destination != "nowhere"))
+
+
+def _fallback_printing(words: list[str], source: Source) -> Printing | None:
+    """How the command prints, from its printing options alone (none of them reads a file)."""
+    try:
+        options = parse_args(words, source).options
+        state = State()
+        files = FileReader(None, None, source)
+        for option in options:
+            if option.name in PRINTING_OPTIONS:
+                apply(option, state, files, source)
+    except DocError:
+        return None
+    return printing_of(state)
 
 
 def http_display(request: HttpRequest) -> Display:

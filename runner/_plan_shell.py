@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from runner._curl_printed import Printing
 from runner._plan_display import curl_display
 from runner._shell_console import split_console
 from runner.errors import DocError
@@ -61,6 +62,8 @@ class Draft:
     prints_response: bool = True
     write_out: str | None = None
     hidden: bool = False
+    printing: Printing | None = None
+    """How the curl command prints its answer (None for an http block)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +215,7 @@ def _with_response(draft: Draft, response: DocumentedResponse) -> Draft:
         name=draft.name, source=draft.source, method=draft.method, url=draft.url,
         command=draft.command, http_request=draft.http_request, captures=draft.captures,
         response=response, prints_response=draft.prints_response, hidden=draft.hidden,
-        write_out=draft.write_out,
+        write_out=draft.write_out, printing=draft.printing,
     )
 
 
@@ -264,7 +267,7 @@ def _draft(
     return Draft(
         name=display.name, source=command.source, method=display.method, url=display.url,
         command=command, captures=captures, prints_response=display.prints_response,
-        hidden=hidden, write_out=display.write_out,
+        hidden=hidden, write_out=display.write_out, printing=display.printing,
     )
 
 
@@ -272,11 +275,12 @@ def _console_response(output: str, line: int, path: str) -> DocumentedResponse:
     """What a console command printed, as its documented response."""
     source = Source(path, line)
     if output.lstrip().startswith("HTTP/"):
-        return parse_http_response(output, source)
+        return replace(parse_http_response(output, source), transcript=True)
     first = output.lstrip()[:1]
     kind: str = "json" if first in ("{", "[") else "console"
     return DocumentedResponse(
-        kind="json" if kind == "json" else "console", body=output, source=source, body_line=line
+        kind="json" if kind == "json" else "console", body=output, source=source, body_line=line,
+        transcript=True,
     )
 
 

@@ -5,14 +5,23 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import httpx
 
 from runner._curl_body import FileReader, curl_escape, multipart
 from runner._curl_options import parse_args
-from runner._curl_state import TOKEN, State, apply, custom_headers, default_headers, seconds
+from runner._curl_printed import Printing
+from runner._curl_state import (
+    TOKEN,
+    State,
+    apply,
+    custom_headers,
+    default_headers,
+    printing_of,
+    seconds,
+)
 from runner._curl_url import CurlUrl, parse_url
 from runner.errors import DocError
 from runner.secrets import is_secret_name
@@ -70,6 +79,8 @@ class CurlRequest:
     """Values the user gave as credentials (`-u`, `--oauth2-bearer`, Authorization)."""
     target: str | None = None
     """The exact request target (path and query) curl puts on the request line."""
+    printing: Printing = field(default_factory=Printing)
+    """The options that decide what the reader sees (`-o`, `-i`, `-I`, `-f`, `-s`, `-w`...)."""
 
     def to_httpx(self) -> httpx.Request:
         """The request as httpx sends it (same method, target, headers and body bytes)."""
@@ -176,6 +187,7 @@ def build_request(
         write_out=state.values.get("write-out"),
         secrets=tuple(s for s in dict.fromkeys(secrets) if s),
         target=url.target,
+        printing=printing_of(state),
     )
 
 

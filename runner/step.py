@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal as L
 
+from runner._curl_printed import Printing
 from runner._curl_write_out import WriteOut
 from runner.docjson import DocValue, parse_documented_json
 from runner.shell import Assignment, Invocation
@@ -53,6 +54,14 @@ class DocumentedResponse:
     """What the guide shows curl's `-w` printing, split off the end of the output."""
     printed_line: int = 0
     """The line where `printed` starts."""
+    error_line: str | None = None
+    """A curl error line the guide shows (`curl: (22) The requested URL returned error: 404`),
+    split off the output: curl prints it on stderr, which a console transcript shows too."""
+    error_line_at: int = 0
+    """The line where `error_line` is written."""
+    transcript: bool = False
+    """Printed under the command's `$ ` prompt in a console block: the terminal itself, so
+    what `-o FILE` writes, or headers without `-i`, cannot be in it."""
 
     def parsed_body(self) -> DocValue:
         """`body` as documented JSON: the planner's reading, or a fresh one.
@@ -117,9 +126,14 @@ class Step:
     unordered: tuple[str, ...] = ()
     hidden: bool = False
     prints_response: bool = True
-    """False when the command's output is not the response body (`-o file`, `-w` only, `-I`)."""
+    """False when no documented block can show the body (`-o /dev/null`, `-I`); after
+    `-o FILE` the documented block is the file's content, as `cat FILE` shows it."""
     write_out: WriteOut | None = None
     """curl's `-w` format, when every variable in it can be checked against a real answer."""
+    printing: Printing | None = None
+    """How the curl command prints its answer (`-o`, `-i`, `-I`, `-f`, `-s`, `-S`, `-w`): what
+    the documented response is held against. None for an http block (its response is read
+    as a whole)."""
 
 
 @dataclass(frozen=True, slots=True)

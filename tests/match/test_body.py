@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from runner._curl_printed import Printing
 from runner.errors import DocError
 from runner.match import match_response
 from runner.unify import ExampleBook
@@ -240,9 +241,11 @@ def test_no_content_with_nothing_or_empty_object_documented(body: str) -> None:
     assert match_response(step(body, code=204), response(204), ExampleBook()) == []
 
 
-def test_output_that_is_not_the_body_is_not_compared() -> None:
-    documented = step('{"a": 1}', prints_response=False)
-    assert match_response(documented, response(200, {"b": 2}), ExampleBook()) == []
+def test_a_body_the_command_never_prints_is_a_failure_not_compared() -> None:
+    documented = step('{"a": 1}', printing=Printing(output="/dev/null"))
+    problems = match_response(documented, response(200, {"b": 2}), ExampleBook())
+    assert [(p.message, p.path) for p in problems] == [
+        ("`curl -o /dev/null` prints no body; drop the body or `-o /dev/null`", None)]
 
 
 def test_invalid_documented_json_is_a_doc_error() -> None:

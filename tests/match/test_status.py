@@ -44,8 +44,8 @@ def test_wrong_class_names_the_real_error_code_and_skips_the_body() -> None:
     problems = match_response(step(AGENT, code=201), real, ExampleBook())
     assert len(problems) == 1
     problem = problems[0]
-    assert problem.message == "expected status 201, got 409 (AGENT_ALREADY_EXISTS)"
-    assert (problem.expected, problem.actual) == ("201", "409 (AGENT_ALREADY_EXISTS)")
+    assert problem.message == "expected status 201, got 409 AGENT_ALREADY_EXISTS: taken"
+    assert (problem.expected, problem.actual) == ("201", "409 AGENT_ALREADY_EXISTS: taken")
     assert problem.source == Source("docs/guide.md", STATUS_LINE)
     assert problem.path is None
 
@@ -55,7 +55,7 @@ def test_oauth_error_is_named_too() -> None:
     problems = match_response(step('{"access_token": "eyJ..."}', code=None, status_class=2),
                               real, ExampleBook())
     assert [p.message for p in problems] == [
-        "expected a 2xx status, got 401 (invalid_client); the documented body is no error "
+        "expected a 2xx status, got 401 invalid_client: bad; the documented body is no error "
         "and no status is written"]
 
 
@@ -90,3 +90,32 @@ def test_status_line_of_an_http_block_is_the_problem_line() -> None:
     problems = match_response(documented, response(400, {"code": "VALIDATION_ERROR"}),
                               ExampleBook())
     assert problems[0].source == Source("docs/guide.md", 10)
+
+
+def test_a_status_problem_quotes_the_error_message_without_verbose() -> None:
+    message = ("Content-Type must be application/json; the body was sent as "
+               "application/x-www-form-urlencoded, which this endpoint does not read")
+    real = response(400, {"code": "VALIDATION_ERROR", "message": message})
+    problems = match_response(step(AGENT, code=201), real, ExampleBook())
+    assert [p.message for p in problems] == [
+        "expected status 201, got 400 VALIDATION_ERROR: Content-Type must be "
+        "application/json…"]
+
+
+@pytest.mark.parametrize(
+    ("body", "got"),
+    [
+        ({"code": "AGENT_NOT_FOUND"}, "404 AGENT_NOT_FOUND"),
+        ({"message": "No agent with this id."}, "404 No agent with this id."),
+        ({"error": "invalid_grant", "error_description": "The code\nexpired."},
+         "404 invalid_grant: The code expired."),
+        ({"code": "", "message": "   "}, "404"),
+        ({"code": 7, "detail": "x"}, "404"),
+        (["not", "an", "object"], "404"),
+        ({"code": "X", "message": "a" * 120}, "404 X: " + "a" * 80 + "…"),
+        ({"code": "X", "message": "word " * 30}, "404 X: " + "word " * 15 + "word…"),
+    ],
+)
+def test_what_a_status_problem_quotes(body: object, got: str) -> None:
+    problems = match_response(step(AGENT, code=200), response(404, body), ExampleBook())
+    assert [p.actual for p in problems] == [got]
