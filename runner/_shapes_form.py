@@ -149,17 +149,16 @@ def describe_timestamp(form: TimestampForm) -> str:
 def timestamp_difference(documented: TimestampForm, real: TimestampForm) -> str | None:
     """How a real timestamp is written differently from the documented one.
 
-    The zone designator, the seconds and the separators must be the example's. Fraction
-    digits must be too, once the example shows some (`.000` is milliseconds, and a
-    reader's parser may count on three digits); an example to the whole second
-    (`10:05:00Z`) is how people write a time in prose, and stands for any precision.
+    The zone designator, the seconds, the separators and the number of fraction digits
+    must be the example's (none included): a reader's parser counts on the form the guide
+    shows, and `10:05:00Z` documented for a `10:05:00.123Z` answer is a drifted example.
     """
     if real.zone != documented.zone:
         return f"it has {_zone(real)}, the guide's has {_zone(documented).removeprefix('the ')}"
     if real.seconds != documented.seconds:
         return "it has seconds, the guide's has none" if real.seconds else (
             "it has no seconds, the guide's has")
-    if documented.fraction and real.fraction != documented.fraction:
+    if real.fraction != documented.fraction:
         if len(real.fraction) != len(documented.fraction):
             return f"it has {_fraction(real)}, the guide's has {_fraction(documented)}"
         return (f"its fraction follows `{real.fraction[:1]}`, the guide's "

@@ -95,8 +95,10 @@ def test_a_documented_value_that_is_no_jwt_stands_for_no_jwt(documented: str) ->
          "it has no fraction of a second, the guide's has 3 fraction digits"),
         ("2026-03-01T10:00:00.000Z", "2026-11-27T19:00:01,123Z",
          "its fraction follows `,`, the guide's `.`"),
-        # An example to the whole second stands for any precision.
-        ("2026-03-01T10:05:00Z", "2026-11-27T19:00:01.795Z", None),
+        # An example to the whole second is one: milliseconds are another form.
+        ("2026-03-01T10:05:00Z", "2026-11-27T19:00:01.795Z",
+         "it has 3 fraction digits, the guide's has no fraction of a second"),
+        ("2026-03-01T10:05:00Z", "2026-11-27T19:00:01Z", None),
         ("2026-03-01T10:05Z", "2026-11-27T19:00:01Z", "it has seconds, the guide's has none"),
         ("2026-03-01 10:00:00Z", "2026-11-27T19:00:01Z",
          "its date and time are separated by `T`, the guide's by ` `"),
