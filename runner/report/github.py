@@ -12,6 +12,7 @@ from runner.secrets import mask_jwts
 __all__ = ["escape_data", "escape_property", "write_annotations", "write_step_summary"]
 
 _ICONS = {"passed": "✅", "failed": "❌", "error": "💥", "skipped": "⏭️"}
+_KINDS = {"failure": "error", "warning": "warning", "note": "notice"}
 
 
 def escape_data(text: str) -> str:
@@ -30,7 +31,8 @@ def escape_property(text: str) -> str:
 
 
 def write_annotations(result: RunResult, stream: TextIO) -> None:
-    """Print `::error`/`::notice` workflow commands for guide errors, problems and notes."""
+    """Print workflow commands: `::error` for guide errors and failures, `::warning` for
+    warnings, `::notice` for notes and for steps an earlier failure held back."""
     lines: list[str] = []
     for guide in result.guides:
         for source, message in sorted(guide.errors):
@@ -38,13 +40,21 @@ def write_annotations(result: RunResult, stream: TextIO) -> None:
         for step in guide.steps:
             for problem in step_problems(step):
                 lines.append(_annotation(problem, step))
+            if step.status == "skipped" and step.step.skip is None:
+                # Held back by a failure, not by the writer's own skip directive: say so at
+                # the step, since its line is otherwise silent in a pull request.
+                planned = step.step
+                title = f"{planned.name} (line {planned.source.line})"
+                message = f"skipped: {step.reason or 'not run'}"
+                lines.append(_command("notice", planned.source.path, planned.source.line,
+                                      title, message))
     stream.write("".join(line + "\n" for line in lines))
     stream.flush()
 
 
 def _annotation(problem: Problem, step: StepResult) -> str:
     source = problem_source(problem, step) or step.step.source
-    kind = "notice" if problem.severity == "note" else "error"
+    kind = _KINDS[problem.severity]
     message = "\n".join([problem.message, *(line[2:] for line in problem_details(problem))])
     title = f"{step.step.name} (line {step.step.source.line})"
     return _command(kind, source.path, source.line, title, message)
@@ -62,6 +72,8 @@ def write_step_summary(result: RunResult, path: str | os.PathLike[str]) -> None:
            "| Guide | Status | Steps | Passed | Failed | Errors | Skipped |",
            "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     failures: list[str] = []
+    warnings: list[str] = []
+    skipped: list[str] = []
     for guide in result.guides:
         steps = guide.steps
         counts = [sum(s.status == v for s in steps) for v in ("passed", "failed", "error",
@@ -72,12 +84,17 @@ def write_step_summary(result: RunResult, path: str | os.PathLike[str]) -> None:
             failures.append(f"- {_code(str(source))} {_cell(message)}")
         for step in steps:
             for problem in step_problems(step):
-                if problem.severity == "failure":
+                listed = {"failure": failures, "warning": warnings}.get(problem.severity)
+                if listed is not None:
                     where = problem_source(problem, step) or step.step.source
-                    failures.append(f"- {_code(str(where))} {_cell(step.step.name)}: "
-                                    f"{_cell(problem.message)}")
-    if failures:
-        out += ["", "### Problems", "", *failures]
+                    listed.append(f"- {_code(str(where))} {_cell(step.step.name)}: "
+                                  f"{_cell(problem.message)}")
+            if step.status == "skipped":
+                skipped.append(f"- {_code(str(step.step.source))} {_cell(step.step.name)}: "
+                               f"{_cell(step.reason or 'not run')}")
+    for title, items in (("Problems", failures), ("Warnings", warnings), ("Skipped", skipped)):
+        if items:
+            out += ["", f"### {title}", "", *items]
     text = mask_jwts("\n".join(out)) + "\n\n"
     with open(path, "a", encoding="utf-8", errors="backslashreplace") as file:
         file.write(text)

@@ -76,7 +76,8 @@ def _case(guide: GuideResult, step: StepResult) -> ET.Element:
     )
     problems = step_problems(step)
     failures = [p for p in problems if p.severity == "failure"]
-    notes = [p for p in problems if p.severity == "note"]
+    # Warnings and notes change no verdict: they go to the output, each labelled.
+    notes = [p for p in problems if p.severity != "failure"]
     if step.status in ("failed", "error"):
         tag = "failure" if step.status == "failed" else "error"
         first = failures[0].message if failures else (step.reason or step.status)

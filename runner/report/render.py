@@ -37,6 +37,8 @@ Segment = tuple[str, str]
 """A piece of text and its rich style ("" for none)."""
 
 _LABEL_WIDTH = len("expected: ")
+# What marks a problem that changes no verdict, so a reader tells it from a failure.
+_LABELS: dict[str, Segment] = {"warning": ("warning: ", "yellow"), "note": ("note: ", "cyan")}
 _VALUE_LIMIT = 240
 _DIFF_LIMIT = 16
 _BODY_LINES = 30
@@ -55,14 +57,18 @@ class Summary:
     skipped: int
     unreadable: int
     """Guides with errors that kept them from being read or planned."""
+    warnings: int = 0
+    """Problems of severity `warning` (they change no verdict, so no step count holds them)."""
 
     def line(self) -> str:
-        """`3 guides, 41 steps: 40 passed, 1 failed, 0 errors, 0 skipped`."""
+        """`3 guides, 41 steps: 40 passed, 1 failed, 0 errors, 0 skipped[, 2 warnings]`."""
         text = (
             f"{_count(self.guides, 'guide')}, {_count(self.steps, 'step')}: "
             f"{self.passed} passed, {self.failed} failed, {_count(self.errors, 'error')}, "
             f"{self.skipped} skipped"
         )
+        if self.warnings:
+            text += f", {_count(self.warnings, 'warning')}"
         if self.unreadable:
             text += f"; {self.unreadable} unreadable"
         return text
@@ -79,6 +85,7 @@ def summarize(result: RunResult) -> Summary:
         errors=sum(step.status == "error" for step in steps),
         skipped=sum(step.status == "skipped" for step in steps),
         unreadable=sum(bool(guide.errors) for guide in result.guides),
+        warnings=sum(p.severity == "warning" for step in steps for p in step.problems),
     )
 
 
@@ -128,8 +135,8 @@ def render_problem_styled(problem: Problem, *, fallback: Source | None = None) -
     segments: list[Segment] = []
     if source is not None:
         segments.append((f"{source}: ", "bold"))
-    if problem.severity == "note":
-        segments.append(("note: ", "cyan"))
+    if problem.severity != "failure":
+        segments.append(_LABELS[problem.severity])
     segments.append((mask_jwts(problem.message), ""))
     for label, text, style in _details(problem):
         segments.append(("\n", ""))

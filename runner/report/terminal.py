@@ -77,9 +77,9 @@ def _guide(out: list[Segment], guide: GuideResult, *, verbose: bool) -> None:
 
 def _step(out: list[Segment], step: StepResult, *, verbose: bool) -> None:
     problems = step_problems(step)
-    failures = [p for p in problems if p.severity == "failure"]
-    shown = list(problems) if verbose else failures
-    if step.status == "passed" and not verbose:
+    # Warnings show without -v: a passing guide a reader cannot paste is worth a line.
+    shown = list(problems) if verbose else [p for p in problems if p.severity != "note"]
+    if step.status == "passed" and not verbose and not shown:
         return
     label, style = _LABELS[step.status]
     out += [("  ", ""), (label, style), (f" {step.step.source} {step.step.name}", "")]

@@ -11,7 +11,14 @@ from runner.result import Cleanup, Exchange, GuideResult, Problem, RunResult, St
 from runner.source import Source
 from runner.step import DocumentedResponse, ExpectedStatus, Guide, Step
 
-__all__ = ["GOLDEN", "check_golden", "make_step", "sample_guides", "sample_result"]
+__all__ = [
+    "GOLDEN",
+    "READER_WARNING",
+    "check_golden",
+    "make_step",
+    "sample_guides",
+    "sample_result",
+]
 
 GOLDEN = Path(__file__).parent / "golden"
 _UPDATE = "VERIFY_DOCS_UPDATE_GOLDEN"
@@ -21,6 +28,14 @@ AGENTS = "docs/guides/agents.md"
 BROKEN = "docs/guides/broken, old.md"
 OUTAGE = "docs/guides/outage.md"
 FIXTURE = "fixtures/agent.md"
+
+
+READER_WARNING = (
+    "$ACCESS_TOKEN is not in a reader's shell: it was taken from the `access_token` field of "
+    "the response at line 18; write export ACCESS_TOKEN=$(curl … | jq -r '.access_token') "
+    "there to make the guide pasteable"
+)
+"""A warning on a passing step: shown everywhere, and no step's verdict changes."""
 
 
 def check_golden(name: str, text: str) -> None:
@@ -103,7 +118,11 @@ def _quickstart() -> GuideResult:
                        actual_status=200,
                        problems=(Problem(message="undocumented key", source=Source(QUICKSTART, 37),
                                          path="$.createdBy", actual='"bootstrap"',
-                                         severity="note"),),
+                                         severity="note"),
+                                 Problem(message=READER_WARNING, source=Source(QUICKSTART, 31),
+                                         expected="a variable the reader's shell holds",
+                                         actual="$ACCESS_TOKEN from line 18",
+                                         severity="warning")),
                        exchange=_exchange("GET", f"{base}/agents/me", 200, "",
                                           '{"agentId": "a1", "createdBy": "bootstrap"}'),
                        retries=("429 Too Many Requests, waited 1s",)),

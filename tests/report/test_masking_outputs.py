@@ -76,13 +76,19 @@ def _result(text: str, headers: tuple[tuple[str, str], ...]) -> RunResult:
     failed = make_step(GUIDE, 10, "POST", "/api/v1/token", code=200, response_line=20)
     error = make_step(GUIDE, 30, "GET", "/api/v1/agents")
     skipped = make_step(GUIDE, 40, "GET", "/api/v1/agents")
+    warned = make_step(GUIDE, 50, "GET", "/api/v1/agents/me")
     exchange = Exchange(method="POST", url=f"http://localhost:3000/api/v1/token?x={text}",
                         request_headers=headers, request_body=text, status=200,
                         response_headers=headers, response_body=text)
     problems = (Problem(message=f"got {text}", source=Source(GUIDE, 21), path=f"$.{text}",
                         expected=text, actual=f"{text}\nline two {text}"),
                 Problem(message=f"note {text}", source=Source(GUIDE, 22), actual=text,
-                        severity="note"))
+                        severity="note"),
+                Problem(message=f"warning {text}", source=Source(GUIDE, 23), expected=text,
+                        actual=text, severity="warning"))
+    # A passing step is shown without -v for its warning alone: that path is masked too.
+    warning = Problem(message=f"warning {text}", source=Source(GUIDE, 51), expected=text,
+                      actual=text, severity="warning")
     return RunResult(target="embedded", guides=(
         GuideResult(path=GUIDE, status="failed", steps=(
             StepResult(step=failed, status="failed", method="POST", url=f"u?{text}",
@@ -92,6 +98,8 @@ def _result(text: str, headers: tuple[tuple[str, str], ...]) -> RunResult:
                        reason=f"error {text}", exchange=exchange),
             StepResult(step=skipped, status="skipped", method="GET", url=text,
                        reason=f"blocked {text}"),
+            StepResult(step=warned, status="passed", method="GET", url=f"u?{text}",
+                       actual_status=200, problems=(warning,)),
         ), cleanup=(Cleanup(agent_id="agt_1", outcome="failed", detail=text),)),
         GuideResult(path="docs/guides/bad.md", status="error",
                     errors=((Source("docs/guides/bad.md", 3), f"bad {text}"),)),

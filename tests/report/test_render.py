@@ -89,8 +89,9 @@ def test_error_reason_becomes_a_problem_once() -> None:
 def test_summary_counts_add_up() -> None:
     summary = summarize(sample_result())
     assert summary.steps == summary.passed + summary.failed + summary.errors + summary.skipped
+    assert summary.warnings == 1
     assert summary.line() == (
-        "4 guides, 8 steps: 3 passed, 1 failed, 1 error, 3 skipped; 1 unreadable"
+        "4 guides, 8 steps: 3 passed, 1 failed, 1 error, 3 skipped, 1 warning; 1 unreadable"
     )
 
 
