@@ -18,6 +18,8 @@ from runner.source import Source
 
 __all__ = [
     "CONSTRUCTS",
+    "Locator",
+    "backquote_message",
     "check_reserved",
     "construct_error",
     "excerpt",
@@ -27,6 +29,7 @@ __all__ = [
 ]
 
 Locator = Callable[[int], Source]
+"""A byte offset in the script -> its place in the guide."""
 
 _EXCERPT = 40
 _CONTEXT = 60
@@ -243,6 +246,15 @@ def operator_error(node: Node, data: bytes, locate: Locator) -> DocError:
     else:
         why = "only `;` and `&&` join commands"
     return DocError(f"`{operator}` in `{where}` is not supported ({why})", locate(node.start_byte))
+
+
+def backquote_message(data: bytes, start: int) -> str:
+    """Why `` `cmd` `` is refused, with the `$(cmd)` that bash reads the same way."""
+    end = start + 1
+    while end < len(data) and data[end] != 0x60:  # the closing backquote, escapes skipped
+        end += 2 if data[end] == 0x5C else 1
+    inner = excerpt(data, start + 1, min(end, len(data)))
+    return f"backquote command substitution is not supported, use $({inner})"
 
 
 def redirect_message(redirect: str) -> str:

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from enum import Enum
 
 from runner._shell_ansi import ansi_c
+from runner._shell_errors import Locator, backquote_message
 from runner._shell_parts import PartBuilder
 from runner.errors import DocError
 from runner.shell import CommandSubstitution, Invocation, Literal, Parameter, Part, Word
-from runner.source import Source
 
 __all__ = ["Mode", "WordLexer"]
 
@@ -43,8 +43,6 @@ _PARAMETER_OPERATOR = re.compile(rb":?[-=?+]|##?|%%?|//?|\^\^?|,,?|:|\[|@")
 
 Substitution = Callable[[int], tuple[Invocation, int] | None]
 """Given the offset of `$(`: the invocation inside and the offset after its `)`, or None."""
-Locator = Callable[[int], Source]
-"""A byte offset in the script -> its place in the guide."""
 
 
 class Mode(Enum):
@@ -221,7 +219,7 @@ class WordLexer:
             _mark(mask, stop - i)
             return stop
         if byte == 0x60:
-            raise self.error(i, "backquote command substitution `...` is not supported, use $(...)")
+            raise self.error(i, backquote_message(self.data, i))
         pattern = _DEFAULT_STOP if default else _UNQUOTED_STOP
         found = pattern.search(data, i, end)
         stop = end if found is None else found.start()
@@ -255,7 +253,7 @@ class WordLexer:
         if byte == 0x24:
             return self._dollar(builder, i, end, quoted=True, in_quotes=True, mode=mode)
         if byte == 0x60:
-            raise self.error(i, "backquote command substitution `...` is not supported, use $(...)")
+            raise self.error(i, backquote_message(self.data, i))
         if byte == 0x22 and not heredoc:
             raise self.error(i, 'unexpected `"`')
         if byte == 0x0A and heredoc:

@@ -329,6 +329,12 @@ REFUSED: list[tuple[str, str, tuple[int, int], str]] = [
         "`&` in `curl http://x &` is not supported (it runs the command in the background)",
     ),
     (
+        "backquotes",
+        'curl -H "Authorization: Bearer `cat token.txt`" http://x',
+        (20, 32),
+        "backquote command substitution is not supported, use $(cat token.txt)",
+    ),
+    (
         "arithmetic",
         "curl http://x/$((1 + 2))",
         (20, 15),
