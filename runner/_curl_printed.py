@@ -25,6 +25,7 @@ __all__ = [
     "Printing",
     "Screen",
     "error_line",
+    "is_meter",
     "printed",
     "screen",
     "split_documented",
@@ -103,6 +104,16 @@ class Screen:
         """Whether the body is something a guide can show: on the terminal, or in the file
         (`cat FILE`)."""
         return self.body and self.destination != "nowhere"
+
+
+# The progress meter's heading and rows, as a transcript of `curl -o FILE` may show them.
+_METER_LINE = re.compile(r"\s*(?:% Total\s+% Received.*|Dload\s+Upload.*|[0-9 .:kMG-]+)")
+
+
+def is_meter(text: str) -> bool:
+    """Whether a documented output is nothing but curl's progress meter."""
+    lines = [line for line in text.replace("\r", "\n").split("\n") if line.strip()]
+    return bool(lines) and all(_METER_LINE.fullmatch(line) for line in lines)
 
 
 def error_line(status: int) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from runner._curl_printed import Printing, Screen, screen
+from runner._curl_printed import Printing, Screen, is_meter, screen
 from runner.result import Problem
 from runner.step import DocumentedResponse
 
@@ -38,13 +38,16 @@ def check_printed(
     headers = _headers_problem(printing, seen, documented)
     if headers is not None:
         problems.append(headers)
-    body = _body_problem(printing, seen, documented, status)
+    # The meter a reader sees while the body goes to the file is no body to compare.
+    meter = seen.meter and documented.transcript and is_meter(documented.body)
+    body = None if meter else _body_problem(printing, seen, documented, status)
     if body is not None:
         problems.append(body)
     error = _error_problem(printing, seen, documented, status)
     if error is not None:
         problems.append(error)
-    return PrintedCheck(screen=seen, problems=tuple(problems), body_unseen=body is not None)
+    return PrintedCheck(screen=seen, problems=tuple(problems),
+                        body_unseen=meter or body is not None)
 
 
 def _headers_problem(
@@ -82,8 +85,8 @@ def _body_problem(
         actual = f"no body (it goes to {printing.output})"
     elif seen.destination == "file" and documented.transcript:
         flag = printing.named("output")
-        message = (f"`curl {flag}` prints no body: it writes it to {printing.output}; show the "
-                   f"body in a block after the command, or drop `{flag}`")
+        message = (f"`curl {flag}` prints no body: it writes it to {printing.output}; show it "
+                   f"under `$ cat {printing.output}`, or drop `{flag}`")
         actual = f"no body (it goes to {printing.output})"
     elif not seen.body:
         flag = printing.named("fail")

@@ -208,6 +208,36 @@ def _plan_script(
             item = plan.items[last]
             assert isinstance(item, Draft)
             plan.items[last] = _with_response(item, console_response)
+        else:
+            _file_shown(script, plan, console_response)
+
+
+def _file_shown(script: Script, plan: ShellPlan, output: DocumentedResponse) -> None:
+    """`$ cat agent.json` after `$ curl -o agent.json ...`: what it prints is what that curl
+    wrote, its documented response, as the guide's reader sees it."""
+    command = script.commands[0] if len(script.commands) == 1 else None
+    if not isinstance(command, Invocation) or command.program != "cat":
+        return
+    names = [word.literal for word in command.argv[1:]]
+    jq = command.jq_filter()
+    pretty = jq is None or jq.word is None or (jq.word.literal or "").strip() == "."
+    if len(names) != 1 or names[0] is None or not pretty:
+        return
+    for index in range(len(plan.items) - 1, -1, -1):
+        item = plan.items[index]
+        if not isinstance(item, Draft):
+            continue
+        printing = item.printing
+        if (item.response is None and printing is not None
+                and printing.destination == "file" and printing.output == names[0]):
+            plan.items[index] = _with_response(item, replace(output, transcript=False))
+            plan.items = [
+                Note(note.source, f"`cat {names[0]}` is not run: what it shows is compared with "
+                                  f"what the curl at line {item.source.line} wrote",
+                     program="cat")
+                if isinstance(note, Note) and note.source == command.source else note
+                for note in plan.items]
+        return  # the nearest curl only: an earlier one's file may have been written over
 
 
 def _with_response(draft: Draft, response: DocumentedResponse) -> Draft:

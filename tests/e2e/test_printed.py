@@ -34,7 +34,7 @@ def _run(tmp_path: Path, guide: Path) -> tuple[int, dict[str, Any], str]:
 
 
 @pytest.mark.parametrize("name", [
-    "printed-output-file",  # -o FILE with the file's real content, -o /dev/null -w
+    "printed-output-file",  # -o FILE (a json block, `$ cat FILE`), -o /dev/null -w
     "printed-fail-error-line",  # -sSf and --fail-with-body show what curl prints for a 404
     "printed-include",  # -i: status line, headers and body
     "printed-head",  # -I: status line and headers

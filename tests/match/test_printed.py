@@ -134,8 +134,36 @@ def test_the_body_after_o_file_is_the_file_and_is_compared() -> None:
 def test_a_transcript_under_o_file_shows_nothing_of_the_body() -> None:
     step = _console(f"curl -s -o agent.json {URL}", '{"agentId": "a-1"}')
     (problem,) = _failures(step, 200, {"agentId": "a-1"})
-    assert problem.message.startswith("`curl -o agent.json` prints no body: it writes it to "
-                                      "agent.json")
+    assert problem.message == ("`curl -o agent.json` prints no body: it writes it to "
+                               "agent.json; show it under `$ cat agent.json`, or drop "
+                               "`-o agent.json`")
+
+
+@pytest.mark.parametrize("cat", ["cat agent.json", "cat agent.json | jq ."])
+def test_cat_file_after_o_file_shows_the_body_and_it_is_compared(cat: str) -> None:
+    text = (f"```console\n$ curl -s -o agent.json {URL}\n$ {cat}\n"
+            '{"agentId": "a-1", "status": "active"}\n```\n')
+    step = _step(text)
+    assert step.response is not None and step.response.source.line == 4
+    assert _failures(step, 200, {"agentId": "a-1", "status": "active"}) == []
+    wrong = _failures(step, 200, {"agentId": "a-1", "status": "disabled"})
+    assert [(p.path, p.source.line) for p in wrong] == [("$.status", 4)]
+
+
+def test_cat_of_another_file_shows_nothing_of_this_answer() -> None:
+    text = (f"```console\n$ curl -s -o agent.json {URL}\n$ cat other.json\n"
+            '{"agentId": "b-2"}\n```\n')
+    step = _step(text)
+    assert step.response is None
+
+
+def test_a_transcript_may_show_the_meter_while_the_body_goes_to_the_file() -> None:
+    step = _console(
+        f"curl -o agent.json {URL}",
+        "  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current",
+        "                                 Dload  Upload   Total   Spent    Left  Speed",
+        "100    38  100    38    0     0   7653      0 --:--:-- --:--:-- --:--:--  9500")
+    assert _failures(step, 200, {"agentId": "a-1"}) == []
 
 
 def test_a_transcript_shows_headers_only_with_i() -> None:
