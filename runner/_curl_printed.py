@@ -113,7 +113,9 @@ _METER_LINE = re.compile(r"\s*(?:% Total\s+% Received.*|Dload\s+Upload.*|[0-9 .:
 def is_meter(text: str) -> bool:
     """Whether a documented output is nothing but curl's progress meter."""
     lines = [line for line in text.replace("\r", "\n").split("\n") if line.strip()]
-    return bool(lines) and all(_METER_LINE.fullmatch(line) for line in lines)
+    # Its heading says it is a meter: a bare number alone could be anything.
+    return any("% Total" in line for line in lines) and all(
+        _METER_LINE.fullmatch(line) for line in lines)
 
 
 def error_line(status: int) -> str:

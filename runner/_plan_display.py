@@ -69,8 +69,8 @@ class Display:
     write_out: str | None = None
     """curl's `-w` format, when written without variables."""
     printing: Printing | None = None
-    """What the command prints (`-o`, `-i`, `-I`, `-f`...); None when the words alone could
-    not be translated (the run stage then refuses the step)."""
+    """What the command prints (`-o`, `-i`, `-I`, `-f`...); None only when even its printing
+    options cannot be read."""
 
 
 def step_name(method: str, url: str) -> str:

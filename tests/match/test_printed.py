@@ -194,3 +194,19 @@ def test_a_jq_filter_that_cannot_be_applied_is_an_error() -> None:
     with pytest.raises(DocError) as caught:
         match_response(step, response(200, {"data": [{"id": "a-1"}]}), ExampleBook())
     assert caught.value.message.startswith("jq filter `$.data[*]` cannot be applied")
+
+
+def test_printing_is_read_when_the_request_waits_for_its_variables() -> None:
+    # `-d @$PAYLOAD` names a file only the run knows: the plan falls back to the words, and
+    # still knows how the command prints.
+    step = _step("```bash\nexport PAYLOAD=body.json\n"
+                 "curl -sSf -o out.json -d @$PAYLOAD http://localhost:3000/x\n```\n")
+    assert step.printing is not None
+    assert (step.printing.fail, step.printing.output, step.printing.show_error) == (
+        "fail", "out.json", True)
+
+
+def test_a_bare_number_under_o_file_is_no_meter() -> None:
+    step = _console(f"curl -o agent.json {URL}", "42")
+    (problem,) = _failures(step, 200, {"agentId": "a-1"})
+    assert problem.message.startswith("`curl -o agent.json` prints no body")
