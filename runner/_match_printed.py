@@ -29,21 +29,26 @@ class PrintedCheck:
 
 
 def check_printed(
-    printing: Printing | None, documented: DocumentedResponse, status: int
+    printing: Printing | None, documented: DocumentedResponse, status: int | None = None
 ) -> PrintedCheck:
-    """The documented response's parts that the command could not print for `status`."""
+    """The documented response's parts that the command could not print for `status`.
+
+    With no status, only the parts it could print for no status at all (what `-f` and its
+    error line print depends on the status; what `-I` or `-o /dev/null` print does not).
+    """
     printing = printing or Printing()
-    seen = screen(printing, status)
+    # A status under 400 makes `-f` print what it would without it: nothing depends on it.
+    seen = screen(printing, 200 if status is None else status)
     problems: list[Problem] = []
     headers = _headers_problem(printing, seen, documented)
     if headers is not None:
         problems.append(headers)
     # The meter a reader sees while the body goes to the file is no body to compare.
     meter = seen.meter and documented.transcript and is_meter(documented.body)
-    body = None if meter else _body_problem(printing, seen, documented, status)
+    body = None if meter else _body_problem(printing, seen, documented, status or 200)
     if body is not None:
         problems.append(body)
-    error = _error_problem(printing, seen, documented, status)
+    error = None if status is None else _error_problem(printing, seen, documented, status)
     if error is not None:
         problems.append(error)
     return PrintedCheck(screen=seen, problems=tuple(problems),

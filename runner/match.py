@@ -74,7 +74,8 @@ def _error_summary(response: httpx.Response) -> str | None:
             continue
         if message is None:
             return code
-        text = _shortened(" ".join(message.split()))
+        # A final period would run into what the problem says next (`…; no status is`).
+        text = _shortened(" ".join(message.split()).removesuffix("."))
         return f"{code}: {text}" if code is not None else text
     return None
 
@@ -273,10 +274,13 @@ def match_response(step: Step, response: httpx.Response, book: ExampleBook) -> l
         DocError: the documented JSON or a directive path cannot be read.
     """
     status = _status_problem(step, response)
-    if status is not None and response.status_code // 100 != expected_class(step.expected):
-        return [status]
-    problems = [status] if status is not None else []
     documented = step.response
+    if status is not None and response.status_code // 100 != expected_class(step.expected):
+        # The answer is another one than documented: only what the command could print for
+        # no answer at all (a body after `-I`, say) is worth saying besides.
+        never = () if documented is None else check_printed(step.printing, documented).problems
+        return [status, *never]
+    problems = [status] if status is not None else []
     if documented is None:
         return problems
     problems.extend(_header_problems(documented, response))

@@ -210,3 +210,19 @@ def test_a_bare_number_under_o_file_is_no_meter() -> None:
     step = _console(f"curl -o agent.json {URL}", "42")
     (problem,) = _failures(step, 200, {"agentId": "a-1"})
     assert problem.message.startswith("`curl -o agent.json` prints no body")
+
+
+def test_a_body_after_i_is_said_besides_a_wrong_status() -> None:
+    step = _bash(f"curl -sI {URL}", '{"agentId": "a-1"}')
+    problems = _failures(step, 405, {"code": "METHOD_NOT_ALLOWED", "message": "Use GET."})
+    assert [p.message for p in problems] == [
+        "expected a 2xx status, got 405 METHOD_NOT_ALLOWED: Use GET; no status is written for "
+        "this request (no directive, status line or status phrase near it)",
+        "`curl -I` prints only the headers; drop the body or `-I`"]
+
+
+def test_f_says_nothing_more_when_the_status_is_not_the_documented_one() -> None:
+    step = _bash(f"curl -sf {URL}", '{"agentId": "a-1"}')
+    assert [p.message for p in _failures(step, 404, MISSING)] == [
+        "expected a 2xx status, got 404 AGENT_NOT_FOUND: No agent with this id; no status is "
+        "written for this request (no directive, status line or status phrase near it)"]

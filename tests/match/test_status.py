@@ -106,9 +106,9 @@ def test_a_status_problem_quotes_the_error_message_without_verbose() -> None:
     ("body", "got"),
     [
         ({"code": "AGENT_NOT_FOUND"}, "404 AGENT_NOT_FOUND"),
-        ({"message": "No agent with this id."}, "404 No agent with this id."),
+        ({"message": "No agent with this id."}, "404 No agent with this id"),
         ({"error": "invalid_grant", "error_description": "The code\nexpired."},
-         "404 invalid_grant: The code expired."),
+         "404 invalid_grant: The code expired"),
         ({"code": "", "message": "   "}, "404"),
         ({"code": 7, "detail": "x"}, "404"),
         (["not", "an", "object"], "404"),
