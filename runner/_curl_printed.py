@@ -4,7 +4,8 @@ A guide shows what a command printed (a console transcript) or what it wrote (th
 after `-o FILE`, as `cat FILE` shows it). Which of the status line, headers, body, `-w`
 text and error line appear, and where, depends on a handful of options and on the real
 status only; `Screen` is that decision and `printed` renders it byte for byte, so the
-tests can hold it against the real curl.
+tests can hold it against the real curl. `split_documented` reads the other side: the
+error line and `-w` text a guide shows, split off the documented output.
 """
 
 from __future__ import annotations
@@ -98,12 +99,6 @@ class Screen:
     """`-w` text follows on the terminal."""
     meter: bool
     """A progress meter shows on a terminal (only when the answer goes elsewhere)."""
-
-    @property
-    def body_seen(self) -> bool:
-        """Whether the body is something a guide can show: on the terminal, or in the file
-        (`cat FILE`)."""
-        return self.body and self.destination != "nowhere"
 
 
 # The progress meter's heading and rows, as a transcript of `curl -o FILE` may show them.
