@@ -29,6 +29,7 @@ from runner.step import Capture, DocumentedResponse, HttpRequest
 
 __all__ = [
     "CONSOLE_LANGS",
+    "MAX_SHELL_BYTES_PER_GUIDE",
     "SHELL_LANGS",
     "Draft",
     "Note",
@@ -39,6 +40,10 @@ __all__ = [
 
 SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh", "curl"})
 CONSOLE_LANGS = frozenset({"console", "shell-session", "shellsession"})
+# All the shell one guide may hand to tree-sitter. Each block is capped (MAX_SHELL_BYTES), but
+# many broken blocks of just under the cap would still take a second each; real guides hold
+# a few KB of shell (a generated 200-step guide, 21 KB).
+MAX_SHELL_BYTES_PER_GUIDE = 64 * 1024
 
 
 _ONLY_CAPTURE = (

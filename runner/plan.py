@@ -16,7 +16,13 @@ from runner._directive import Directive
 from runner._plan_display import documented_origin, http_display
 from runner._plan_links import linked_fixtures, local_links
 from runner._plan_lint import check_variables, literal_examples
-from runner._plan_shell import CONSOLE_LANGS, SHELL_LANGS, Draft, plan_shell_fence
+from runner._plan_shell import (
+    CONSOLE_LANGS,
+    MAX_SHELL_BYTES_PER_GUIDE,
+    SHELL_LANGS,
+    Draft,
+    plan_shell_fence,
+)
 from runner._status import expected_status, nearest_prose, prose_between
 from runner.discover import find_root
 from runner.docjson import has_error_shape
@@ -93,6 +99,7 @@ class _Planner:
         self.blocks: list[_RequestBlock] = []
         self.pending: Directive | None = None
         self.setup: list[Assignment] = []
+        self.shell_bytes = 0
 
     @property
     def current(self) -> _RequestBlock | None:
@@ -155,6 +162,15 @@ class _Planner:
             self._stray(directive, f"the block at line {fence.source.line} is `{fence.lang}`")
 
     def _shell(self, index: int, fence: Fence, directive: Directive | None) -> None:
+        before = self.shell_bytes
+        self.shell_bytes += len(fence.text.encode("utf-8", "surrogatepass"))
+        if self.shell_bytes > MAX_SHELL_BYTES_PER_GUIDE:
+            if before <= MAX_SHELL_BYTES_PER_GUIDE:  # said once, at the block that crosses it
+                self.out.errors.append((fence.source, (
+                    f"shell blocks too large in total, expected at most "
+                    f"{MAX_SHELL_BYTES_PER_GUIDE} bytes per guide, got {self.shell_bytes} "
+                    "by this block")))
+            return
         planned = plan_shell_fence(fence, self.cwd)
         for error in planned.errors:
             self.out.error(error, fence.source)

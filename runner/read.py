@@ -6,7 +6,9 @@ holding shorter ones); `token.map` gives the lines. Nothing here knows shell, cu
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -22,6 +24,8 @@ from runner.source import Source
 
 __all__ = [
     "DIRECTIVE_WORDS",
+    "MAX_FENCE_BYTES",
+    "MAX_GUIDE_BYTES",
     "Block",
     "Directive",
     "Document",
@@ -33,6 +37,12 @@ __all__ = [
 ]
 
 _PREFIX = "verify:"
+# Limits no real guide meets (the largest here is 26 KB, its largest fence 1.3 KB), so that a
+# hostile page is refused before a parser sees it: markdown-it takes seconds on a few hundred
+# KB of `[`, and tree-sitter's error recovery grows faster than the square of a broken
+# command's length (a 224 KB command took 28 s).
+MAX_GUIDE_BYTES = 256 * 1024
+MAX_FENCE_BYTES = 64 * 1024
 _FENCED = re.compile(r"\s*(```|~~~)")
 
 
@@ -116,11 +126,25 @@ def read_path(path: Path, display_path: str | None = None) -> Document:
     """Read a Markdown file; an unreadable, binary or non-UTF-8 file raises DocError."""
     shown = display_path if display_path is not None else str(path)
     try:
-        data = path.read_bytes()
+        # Checked before opening: opening a FIFO or a device for reading blocks or never ends.
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise DocError("cannot read the guide: not a regular file", Source(shown, 1))
+        with open(path, "rb") as file:
+            data = file.read(MAX_GUIDE_BYTES + 1)
+            size = os.fstat(file.fileno()).st_size
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise DocError(f"cannot read the guide: {reason}", Source(shown, 1)) from None
+    _check_guide_size(len(data), max(size, len(data)), shown)
     return read_markdown(decode_markdown(data, shown), shown)
+
+
+def _check_guide_size(read: int, size: int, path: str) -> None:
+    if read > MAX_GUIDE_BYTES:
+        raise DocError(
+            f"guide too large, expected at most {MAX_GUIDE_BYTES} bytes, got {size}",
+            Source(path, 1),
+        )
 
 
 def _blank_front_matter(lines: list[str]) -> None:
@@ -144,6 +168,8 @@ def _normalize(text: str) -> str:
 
 def read_markdown(text: str, path: str) -> Document:
     """Read Markdown text into blocks; directive errors are collected, not raised."""
+    size = _size(text)
+    _check_guide_size(size, size, path)
     blocks: list[Block] = []
     errors: list[DocError] = []
     normalized = _normalize(text)
@@ -211,7 +237,11 @@ def _collect(
         if token.map is None:
             continue
         first = token.map[0] + offset + 1
-        if token.type == "fence":
+        if token.type == "fence" and _size(token.content) > MAX_FENCE_BYTES:
+            errors.append(DocError(
+                f"code fence too large, expected at most {MAX_FENCE_BYTES} bytes, got "
+                f"{_size(token.content)}", origin.at(first)))
+        elif token.type == "fence":
             info = token.info.strip()
             words = info.split()
             blocks.append(
@@ -235,6 +265,10 @@ def _collect(
                 _directive(comment, origin.at(line), blocks, errors, closed=closed)
         elif token.type == "inline" and not hidden:
             _inline(token, origin.at(first), kind, blocks, errors)
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 def _comments(html: str, first_line: int) -> Iterator[tuple[str, int, bool]]:

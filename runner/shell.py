@@ -25,6 +25,7 @@ from runner.errors import DocError
 from runner.source import Source
 
 __all__ = [
+    "MAX_SHELL_BYTES",
     "Assignment",
     "CommandSubstitution",
     "Invocation",
@@ -204,6 +205,11 @@ class UnboundVariable(DocError):
         self.name = name
 
 
+# The most shell text handed to tree-sitter at once. Its error recovery grows faster than the
+# square of a broken script's length (one unterminated `${A:-` in 224 KB took 28 s, in 16 KB
+# about a second); a real command block is rarely over 2 KB.
+MAX_SHELL_BYTES = 16 * 1024
+
 Substituter = Callable[[Invocation], str]
 """Runs a `$(...)` invocation and returns its output (the run stage provides it)."""
 
@@ -216,6 +222,12 @@ def parse_script(text: str, *, source: Source) -> Script:
     """
     from runner._shell_parse import parse  # the parser imports this module's types
 
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_SHELL_BYTES:
+        raise DocError(
+            f"shell block too large to read, expected at most {MAX_SHELL_BYTES} bytes, got {size}",
+            source,
+        )
     try:
         return parse(text, source)
     except DocError:
