@@ -1,4 +1,5 @@
-"""`python -m tests.bench`: verify-docs against the floor, at two sizes, and on its own guides.
+"""`python -m tests.bench`: verify-docs against the floor, at two sizes, and on its own guides;
+then the embedded IdP under 1,000 concurrent connections (`tests.bench.load`).
 
 The floor is a bare httpx loop sending the same requests to the same embedded IdP, with no
 Markdown, no shell and no matching: the runner can only be slower, and the ratio says by
@@ -17,6 +18,7 @@ from pathlib import Path
 from runner.discover import find_guides
 from tests.bench.floor import FloorRun, run_floor
 from tests.bench.generate import GeneratedTree, generate_tree
+from tests.bench.load import CONNECTIONS, run_load
 from tests.bench.measure import (
     RunnerRun,
     best_of,
@@ -88,6 +90,9 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="best of this many runs per size up to 2000 steps (default 3)")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc passes")
     parser.add_argument("--no-docs", action="store_true", help="skip the project's own guides")
+    parser.add_argument("--connections", type=_positive, default=CONNECTIONS, metavar="N",
+                        help=f"concurrent connections of the IdP load part (default {CONNECTIONS})")
+    parser.add_argument("--no-load", action="store_true", help="skip the IdP load part")
     parser.add_argument("--profile", action="store_true",
                         help="cProfile the runner at 1x and print the top entries")
     parser.add_argument("--top", type=_positive, default=25, help="profile entries (default 25)")
@@ -251,6 +256,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _growth(rows)
         if not args.no_docs:
             _own_guides()
+        if not args.no_load:
+            print(run_load(args.connections).line())
         if args.profile:
             tree = trees[0][1]
             print(f"\nprofile of the runner at {trees[0][0]} ({tree.steps} steps):")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,7 +17,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from fixtures.idp.server import IdPServer, RemoteBindRefused, is_loopback, serve
+from fixtures.idp import Request
+from fixtures.idp.server import (
+    LISTEN_BACKLOG,
+    IdPServer,
+    RemoteBindRefused,
+    is_loopback,
+    serve,
+)
 
 from .conftest import AGENT, check_conforms
 
@@ -180,3 +190,74 @@ def test_module_entry_point_refuses_a_remote_address() -> None:
     assert result.returncode == 2
     assert "not a loopback address" in result.stderr and "Traceback" not in result.stderr
     assert "BOOTSTRAP_TOKEN" not in result.stdout
+
+
+def test_listens_with_a_backlog_of_1024(server: IdPServer) -> None:
+    # socketserver's default of 5 dropped connections when 1,000 clients came at once.
+    assert LISTEN_BACKLOG == 1024
+    assert server._httpd.request_queue_size == LISTEN_BACKLOG
+
+
+def _health_over_a_raw_socket(port: int, start: threading.Barrier) -> bytes:
+    start.wait(timeout=30)
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_200_concurrent_connections_all_get_answers(server: IdPServer) -> None:
+    # No timing asserted here: `make bench` measures 1,000 connections and prints the time.
+    start = threading.Barrier(200)
+    with ThreadPoolExecutor(max_workers=200) as pool:
+        answers = list(
+            pool.map(lambda _: _health_over_a_raw_socket(server.port, start), range(200))
+        )
+    assert all(answer.startswith(b"HTTP/1.1 200 ") for answer in answers)
+
+
+def _raw_exchange(port: int, request: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(request)
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize("padding", [0, 5], ids=["exact-first", "padded-first"])
+def test_two_differing_content_lengths_are_400(server: IdPServer, padding: int) -> None:
+    # Either length alone frames a valid agent body: only the disagreement is wrong.
+    body = json.dumps(AGENT).encode() + b" " * 5
+    first, second = len(body) - 5 + padding, len(body) - padding
+    token = server.idp.bootstrap_token.encode()
+    request = (
+        b"POST /api/v1/agents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + b"\r\n"
+        b"Content-Type: application/json\r\nContent-Length: %d\r\n"
+        b"Content-Length: %d\r\nConnection: close\r\n\r\n" % (first, second) + body
+    )
+    answer = _raw_exchange(server.port, request)
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 "), answer
+    assert b"x-ratelimit-limit" in head.lower()
+    error = json.loads(payload)
+    assert error["code"] == "VALIDATION_ERROR"
+    assert error["details"]["field"] == "Content-Length"
+    # Nothing was created, and the connection was closed rather than read on.
+    assert server.idp.handle(
+        Request("GET", "/api/v1/agents", headers={"authorization": "Bearer " + token.decode()})
+    ).body.startswith(b'{"data":[],')
+
+
+def test_two_equal_content_lengths_are_one(server: IdPServer) -> None:
+    body = json.dumps(AGENT).encode()
+    size = str(len(body)).encode()
+    token = server.idp.bootstrap_token.encode()
+    request = (
+        b"POST /api/v1/agents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + b"\r\n"
+        b"Content-Type: application/json\r\nContent-Length: " + size + b"\r\n"
+        b"Content-Length: " + size + b"\r\nConnection: close\r\n\r\n" + body
+    )
+    assert _raw_exchange(server.port, request).startswith(b"HTTP/1.1 201 ")
