@@ -8,11 +8,23 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from runner._read_file import read_regular_file
 from runner.errors import DocError
 from runner.source import Source
 
-__all__ = ["FileReader", "FormPart", "curl_escape", "data_piece", "multipart", "parse_form"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "FileReader",
+    "FormPart",
+    "curl_escape",
+    "data_piece",
+    "multipart",
+    "parse_form",
+]
 
+# The most a command may read from one file: far above any request body a guide would show,
+# and it keeps a huge file below the guide's folder from being read whole into memory.
+MAX_FILE_BYTES = 16 * 1024 * 1024
 _UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
 # lib/mime.c's table: the only extensions curl 7.88 maps to a part's Content-Type.
@@ -59,14 +71,16 @@ class FileReader:
                 "expected a path below it",
                 self.source,
             )
-        root = (self.root if self.root is not None else Path.cwd()).resolve()
-        path = (root / pure).resolve()
-        if path != root and root not in path.parents:
-            raise DocError(f"curl: {flag} file {name!r} leaves the guide's folder", self.source)
         try:
-            return path.read_bytes()
+            root = (self.root if self.root is not None else Path.cwd()).resolve()
+            path = (root / pure).resolve()
+            if path != root and root not in path.parents:
+                raise DocError(f"curl: {flag} file {name!r} leaves the guide's folder",
+                               self.source)
+            return read_regular_file(path, MAX_FILE_BYTES)
         except OSError as error:
-            reason = os.strerror(error.errno) if error.errno else str(error)
+            # Any OSError (a name too long, a FIFO, a loop of links) is the guide's to fix.
+            reason = error.strerror or (os.strerror(error.errno) if error.errno else str(error))
             message = f"curl: {flag} cannot read file {name!r}: {reason}"
             raise DocError(message, self.source) from None
 

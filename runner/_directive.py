@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from runner.errors import DocError
@@ -24,6 +25,13 @@ DIRECTIVE_WORDS = (
 _FLAGS = frozenset({"hidden", "strict"})
 _NEEDS_VALUE = frozenset({"capture", "ignore", "requires", "status", "unordered"})
 DEFAULT_SKIP_REASON = "skipped by a directive"
+# A fixture is a file under fixtures/: plain ASCII names, subfolders split by `/`, no part
+# starting with a dot (so never `..`), an optional `.md`. The length bound keeps every name
+# far below what a file system accepts (255 bytes a part), so that looking the file up can
+# never fail with "file name too long".
+MAX_FIXTURE_NAME = 128
+_FIXTURE_PART = r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*"
+_FIXTURE_NAME = re.compile(rf"{_FIXTURE_PART}(?:/{_FIXTURE_PART})*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,10 +134,16 @@ def _check_path(word: str, value: str, where: Source) -> None:
 
 
 def _check_fixture(value: str, where: Source) -> None:
-    parts = value.split("/")
-    if value.startswith("/") or any(part in ("", ".", "..") for part in parts):
+    if len(value) > MAX_FIXTURE_NAME:
         raise DocError(
-            f"requires expects a fixture name under fixtures/, like 'agent', got '{value}'",
+            f"requires expects a fixture name of at most {MAX_FIXTURE_NAME} characters, got "
+            f"{len(value)} ('{value[:40]}...')",
+            where,
+        )
+    if not _FIXTURE_NAME.fullmatch(value):
+        raise DocError(
+            f"requires expects a fixture name under fixtures/ (letters, digits, `-`, `_`, `/` "
+            f"between folders), like 'agent', got '{value}'",
             where,
         )
 

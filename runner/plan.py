@@ -340,7 +340,13 @@ def _with_fixtures(
                                          "pyproject.toml) above the guide"))
             continue
         file = folder / (name if name.endswith(".md") else name + ".md")
-        if not file.is_file():
+        try:
+            found = file.is_file()
+        except OSError as error:  # a name the file system refuses is the guide's to fix
+            merged.errors.append((where, f"fixture '{name}' cannot be looked up: "
+                                         f"{error.strerror or type(error).__name__}"))
+            continue
+        if not found:
             merged.errors.append((where, f"fixture '{name}' not found, expected "
                                          f"{_display_path(file)}"))
             continue

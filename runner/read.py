@@ -6,9 +6,7 @@ holding shorter ones); `token.map` gives the lines. Nothing here knows shell, cu
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from runner._directive import DIRECTIVE_WORDS, Directive, parse_directive, split_words
+from runner._read_file import FileTooLarge, read_regular_file
 from runner.errors import DocError
 from runner.source import Source
 
@@ -126,25 +125,18 @@ def read_path(path: Path, display_path: str | None = None) -> Document:
     """Read a Markdown file; an unreadable, binary or non-UTF-8 file raises DocError."""
     shown = display_path if display_path is not None else str(path)
     try:
-        # Checked before opening: opening a FIFO or a device for reading blocks or never ends.
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise DocError("cannot read the guide: not a regular file", Source(shown, 1))
-        with open(path, "rb") as file:
-            data = file.read(MAX_GUIDE_BYTES + 1)
-            size = os.fstat(file.fileno()).st_size
+        data = read_regular_file(path, MAX_GUIDE_BYTES)
+    except FileTooLarge as error:
+        raise _too_large(error.size, shown) from None
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise DocError(f"cannot read the guide: {reason}", Source(shown, 1)) from None
-    _check_guide_size(len(data), max(size, len(data)), shown)
     return read_markdown(decode_markdown(data, shown), shown)
 
 
-def _check_guide_size(read: int, size: int, path: str) -> None:
-    if read > MAX_GUIDE_BYTES:
-        raise DocError(
-            f"guide too large, expected at most {MAX_GUIDE_BYTES} bytes, got {size}",
-            Source(path, 1),
-        )
+def _too_large(size: int, path: str) -> DocError:
+    return DocError(
+        f"guide too large, expected at most {MAX_GUIDE_BYTES} bytes, got {size}", Source(path, 1))
 
 
 def _blank_front_matter(lines: list[str]) -> None:
@@ -169,7 +161,8 @@ def _normalize(text: str) -> str:
 def read_markdown(text: str, path: str) -> Document:
     """Read Markdown text into blocks; directive errors are collected, not raised."""
     size = _size(text)
-    _check_guide_size(size, size, path)
+    if size > MAX_GUIDE_BYTES:
+        raise _too_large(size, path)
     blocks: list[Block] = []
     errors: list[DocError] = []
     normalized = _normalize(text)

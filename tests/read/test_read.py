@@ -161,8 +161,8 @@ def test_unknown_directive_is_an_error_at_its_line() -> None:
         ("unordered=$.data[", "unordered: unsupported path `$.data[`, expected an index, a "
                               "quoted key or `*` inside `[]`, got the end of the path"),
         ("status=201 status=200", "status is written twice (201 and 200), expected one"),
-        ("requires=../etc", "requires expects a fixture name under fixtures/, like 'agent', "
-                            "got '../etc'"),
+        ("requires=../etc", "requires expects a fixture name under fixtures/ (letters, digits, "
+                            "`-`, `_`, `/` between folders), like 'agent', got '../etc'"),
         ('skip="open', 'unclosed " quote in verify directive, expected a closing "'),
         ("", "empty verify directive, expected one of capture, hidden, ignore, requires, skip, "
              "status, strict, unordered"),

@@ -6,16 +6,20 @@ which is what keeps the refusal fast whatever the machine.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 import runner._shell_parse
 import runner._shell_syntax
 import runner.read
+from runner._curl_body import MAX_FILE_BYTES
 from runner.cli import cli
+from runner.curl import build_request
 from runner.errors import DocError
 from runner.plan import plan_guide, plan_text
 from runner.read import MAX_FENCE_BYTES, MAX_GUIDE_BYTES, Fence, read_markdown, read_path
@@ -121,3 +125,100 @@ def test_real_guides_are_far_below_every_cap() -> None:
     for path in docs.rglob("*.md"):
         assert path.stat().st_size < MAX_GUIDE_BYTES // 4
         assert not plan_guide(path).errors
+
+
+# -- fixture names (requires=) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "why"), [
+    ("x" * 300, "a fixture name of at most 128 characters, got 300"),
+    ("a/" + "b" * 256, "a fixture name of at most 128 characters, got 258"),
+    ("a/../b", "got 'a/../b'"),
+    (".hidden", "got '.hidden'"),
+    ("a b", None),  # two words: `b` is an unknown directive
+    ("a\\b", "got 'a\\b'"),
+])
+def test_a_bad_fixture_name_is_an_error_at_the_directive(
+    tmp_path: Path, name: str, why: str | None
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "fixtures").mkdir()
+    guide = plan_text(f"Intro.\n\n<!-- verify: requires={name} -->\n", "g.md", cwd=tmp_path)
+    assert guide.errors and guide.errors[0][0].line == 3
+    if why is not None:
+        assert why in guide.errors[0][1]
+
+
+def test_a_name_longer_than_the_file_system_allows_exits_2_under_lint(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "fixtures").mkdir()
+    guide = tmp_path / "g.md"
+    guide.write_text(f"<!-- verify: requires={'a' * 300} -->\n")
+    outcome = CliRunner().invoke(cli, ["--lint", str(guide)])
+    assert outcome.exit_code == 2, outcome.output
+    assert "g.md:1:" in outcome.output and "at most 128 characters" in outcome.output
+    assert "Traceback" not in outcome.output
+
+
+# -- files a command reads: regular files only ----------------------------------------------
+
+
+def _without_hanging(call: Callable[[], object]) -> object:
+    """Run `call` in a thread; a regression would block on the FIFO forever, so give up."""
+    outcome: list[object] = []
+
+    def target() -> None:
+        try:
+            outcome.append(call())
+        except BaseException as error:  # handed back to the test
+            outcome.append(error)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(timeout=20)
+    assert not thread.is_alive(), "blocked reading a FIFO"
+    return outcome[0]
+
+
+@pytest.fixture
+def fifo_folder(tmp_path: Path) -> Path:
+    os.mkfifo(tmp_path / "body.json")
+    return tmp_path
+
+
+@pytest.mark.parametrize("words", [
+    ["-d", "@body.json"],
+    ["--data-binary", "@body.json"],
+    ["--data-urlencode", "x@body.json"],
+    ["--json", "@body.json"],
+    ["-T", "body.json"],
+    ["-F", "x=@body.json"],
+    ["-F", "x=<body.json"],
+])
+def test_a_fifo_is_refused_before_it_is_opened(fifo_folder: Path, words: list[str]) -> None:
+    argv = ["curl", "http://localhost:3000/api/v1/agents", *words]
+    error = _without_hanging(lambda: build_request(argv, cwd=fifo_folder))
+    assert isinstance(error, DocError), error
+    assert "cannot read file 'body.json': not a regular file" in error.message
+
+
+def test_a_fifo_body_under_lint_exits_2(fifo_folder: Path) -> None:
+    guide = fifo_folder / "g.md"
+    guide.write_text("```bash\ncurl -d @body.json http://localhost:3000/api/v1/agents\n```\n")
+    outcome = _without_hanging(lambda: CliRunner().invoke(cli, ["--lint", str(guide)]))
+    assert isinstance(outcome, Result)
+    assert outcome.exit_code == 2, outcome.output
+    assert "not a regular file" in outcome.output
+
+
+def test_a_fifo_guide_is_refused(fifo_folder: Path) -> None:
+    error = _without_hanging(lambda: read_path(fifo_folder / "body.json", "body.json"))
+    assert isinstance(error, DocError)
+    assert str(error) == "body.json:1: cannot read the guide: not a regular file"
+
+
+def test_a_file_too_large_to_send_is_refused_unread(tmp_path: Path) -> None:
+    with (tmp_path / "big.bin").open("wb") as big:
+        big.truncate(MAX_FILE_BYTES + 1)  # sparse: nothing written, nothing read
+    with pytest.raises(DocError, match=r"-T cannot read file 'big.bin': larger than"):
+        build_request(["curl", "-T", "big.bin", "http://localhost:3000/x"], cwd=tmp_path)
