@@ -229,11 +229,15 @@ def make_target(
     environ: Mapping[str, str] | None = None,
     options: TargetOptions | None = None,
 ) -> Target:
-    """`embedded` (the default) or a URL; a URL target reads IDP_BOOTSTRAP_TOKEN."""
-    environ = os.environ if environ is None else environ
-    spec = spec or environ.get("VERIFY_DOCS_TARGET") or "embedded"
-    if spec == "embedded":
+    """`embedded` (the default) or a URL; a URL target reads IDP_BOOTSTRAP_TOKEN.
+
+    The target is only ever the one the caller names (`--target`, the config): no variable
+    of the process environment turns a plain run into a URL run, which would send the
+    bootstrap token to a host the command line never showed.
+    """
+    if not spec or spec == "embedded":
         return EmbeddedTarget(options=options)
+    environ = os.environ if environ is None else environ
     return UrlTarget(spec, bootstrap_token=environ.get("IDP_BOOTSTRAP_TOKEN"), options=options)
 
 
