@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from runner.errors import DocError
 from runner.source import Source
 
-__all__ = ["Config", "load_config"]
+__all__ = ["Config", "load_config", "project_config"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,8 @@ class Config:
     retries: int = 4
     retry_max_wait: float = 10.0
     step_deadline: float = 60.0
+    cleanup_budget: float = 120.0
+    """Seconds a guide's cleanup may take on a URL target, `Retry-After` waits included."""
     jobs: int = 1
     strict: bool = False
     """Run guides with bash's semantics: nothing bound from responses (see `--strict`)."""
@@ -43,7 +45,7 @@ class Config:
 _TYPES: dict[str, type] = {
     "paths": list, "target": str, "documented-origin": str, "unique-fields": list,
     "fixtures": str, "timeout": float, "retries": int, "retry-max-wait": float,
-    "step-deadline": float, "jobs": int, "strict": bool,
+    "step-deadline": float, "cleanup-budget": float, "jobs": int, "strict": bool,
 }
 
 
@@ -95,7 +97,7 @@ def _parse(path: Path) -> Config:
 def _check(key: str, value: Any, source: Source) -> None:
     """Values of the right type but out of range are refused as clearly as wrong types."""
     problem = None
-    if key in ("timeout", "retry-max-wait", "step-deadline") and not value > 0:
+    if key in ("timeout", "retry-max-wait", "step-deadline", "cleanup-budget") and not value > 0:
         problem = "a number of seconds above 0"
     elif key == "retries" and value < 1:
         problem = "at least 1 (the first try counts)"
@@ -115,3 +117,18 @@ def _is_origin(value: str) -> bool:
     parsed = urlsplit(value.rstrip("/"))
     return (parsed.scheme in ("http", "https") and bool(parsed.hostname)
             and parsed.path == "" and not parsed.query and not parsed.fragment)
+
+
+def project_config(path: Path, fallback: Config) -> Config:
+    """The settings of the project `path` (a guide or a folder) belongs to: the nearest
+    pyproject.toml from its own folder upwards, else `fallback` (the current folder's).
+
+    So a guide behaves the same whatever folder the shell is in, and a copy of it in a
+    folder of no project (`/tmp`) runs with the settings of the folder it is run from.
+    """
+    start = path.resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / "pyproject.toml").is_file():
+            return _parse(candidate / "pyproject.toml")
+    return fallback

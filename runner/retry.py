@@ -25,15 +25,17 @@ class RetryPolicy:
     deadline: float = 60.0
     """Seconds a step may take, retries and waits included."""
     insist: bool = False
-    """Wait at most `max_wait` for a longer `Retry-After` and try again instead of giving up.
+    """Cleanup's patience: honour any `Retry-After` that fits the deadline (its budget), knock
+    again after `max_wait` when a longer one does not, and back off on every 5xx.
 
     Only for cleanup, where leaving an agent behind is worse than knocking early: a 429 was
     not applied, so an early retry can cost another 429, never a second agent.
     """
 
-    def for_cleanup(self) -> RetryPolicy:
-        """The policy a guide's cleanup uses: more attempts, and insisting past long waits."""
-        return replace(self, attempts=max(8, 2 * self.attempts), insist=True)
+    def for_cleanup(self, budget: float = 120.0) -> RetryPolicy:
+        """The policy a guide's cleanup uses: its own budget (not the step deadline), more
+        attempts, insisting past long waits."""
+        return replace(self, attempts=max(12, 2 * self.attempts), insist=True, deadline=budget)
 
     def wait_for_status(
         self, method: str, status: int, retry_after: str | None, attempt: int,
@@ -49,7 +51,8 @@ class RetryPolicy:
         if status == 429:
             # A 429 means the server refused the request without applying it.
             return self._retry_after(retry_after, attempt)
-        if status in RETRYABLE_STATUSES and (idempotent or method in SAFE_METHODS):
+        retryable = status in RETRYABLE_STATUSES or (self.insist and status >= 500)
+        if retryable and (idempotent or method in SAFE_METHODS):
             return self._backoff(attempt)
         return None
 
@@ -79,6 +82,6 @@ class RetryPolicy:
         if seconds != seconds:  # NaN
             return self._backoff(attempt)
         # Waiting longer than the bound would blow the step's deadline: stop instead.
-        if seconds <= self.max_wait:
+        if seconds <= self.max_wait or (self.insist and seconds <= self.deadline):
             return max(0.0, seconds)
         return self.max_wait if self.insist else None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import h11
 import httpx
 
+from runner._target_reach import Reachability, is_unreachable
 from runner.errors import DocError, TargetError
 from runner.retry import RetryPolicy
 from runner.target import describe_fault
@@ -45,9 +46,12 @@ class Sender:
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         cancel: threading.Event | None = None,
+        reach: Reachability | None = None,
     ) -> None:
-        """`cancel`, once set, ends a wait between retries with KeyboardInterrupt (the run
-        was interrupted: a worker thread must not sit out a long `Retry-After` first).
+        """`reach` is the run's record of whether the target answers: every attempt updates
+        it, and once the target counts as gone nothing is retried. `cancel`, once set, ends
+        a wait between retries with KeyboardInterrupt (the run was interrupted: a worker
+        thread must not sit out a long `Retry-After` first).
         `sleep` and `clock` replace real time (the embedded IdP's clock is moved on instead
         of waited for)."""
         self._client = client
@@ -55,6 +59,7 @@ class Sender:
         self._sleep = sleep
         self._clock = clock
         self._cancel = cancel
+        self._reach = reach
 
     def send(
         self,
@@ -65,12 +70,14 @@ class Sender:
         max_redirects: int = 0,
         idempotent: bool = False,
         expected_status: int | None = None,
+        where: str | None = None,
     ) -> Delivery:
         """Send, retrying within the policy; raise TargetError when the target is at fault.
 
         A 429 is the target's refusal, not an answer: when the policy stops retrying it (too
         many, or a `Retry-After` beyond the bound), the step meets a target fault, unless the
         guide documents that very 429 (`expected_status`), which is then returned at once.
+        `where` (the step's `FILE:LINE`) says where the target stopped answering, if it did.
         """
         started = self._clock()
         retries: list[str] = []
@@ -83,9 +90,11 @@ class Sender:
             except httpx.HTTPError as exc:
                 sent = not isinstance(exc, _NOT_SENT)
                 ever_sent = ever_sent or sent
+                if self._reach is not None and is_unreachable(exc):
+                    self._reach.failed(where)
                 wait = self._policy.wait_for_failure(request.method, sent=sent, attempt=attempt,
                                                      idempotent=idempotent)
-                if wait is None or not self._in_time(started, wait):
+                if wait is None or not self._in_time(started, wait) or self._gone():
                     fault = self._fault(describe_fault(str(request.url), exc).message, retries)
                     fault.unreached = not ever_sent
                     raise fault from None
@@ -93,6 +102,8 @@ class Sender:
                                f"retried after {wait:.1f} s")
             else:
                 ever_sent = True
+                if self._reach is not None:
+                    self._reach.answered()
                 status = response.status_code
                 if status == expected_status:
                     return Delivery(response, self._clock() - started, tuple(retries))
@@ -111,6 +122,10 @@ class Sender:
             log.info("retrying %s %s: %s", request.method, request.url, retries[-1])
             self._wait(wait)
             attempt += 1
+
+    def _gone(self) -> bool:
+        """The target no longer answers (this guide's attempts or another's): stop retrying."""
+        return self._reach is not None and self._reach.since is not None
 
     def _wait(self, seconds: float) -> None:
         if self._cancel is not None and self._cancel.is_set():

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from runner._curl_url import origin_parts
+from runner._target_reach import Reachability
 from runner.config import Config
 from runner.errors import DocError, TargetError
 from runner.isolation import Isolation, new_run_id
@@ -60,6 +61,10 @@ class Session:
     timeout: float = 30.0
     documented_origin: str = DOCUMENTED_ORIGIN
     """The origin the guides are written against; only it is moved to the target."""
+    cleanup_budget: float = 120.0
+    """Seconds the guide's cleanup may take, apart from any step's deadline."""
+    reach: Reachability = field(default_factory=Reachability)
+    """Whether the target still answers: one record for every guide of a run."""
 
     @property
     def documented_base_url(self) -> str:
@@ -93,6 +98,7 @@ class TargetOptions:
     read_only: bool = False
     strict: bool = False
     documented_origin: str = DOCUMENTED_ORIGIN
+    cleanup_budget: float = 120.0
 
 
 def _origin_of(url: httpx.URL) -> tuple[str, str, int]:
@@ -103,6 +109,8 @@ class Target:
     """A place guides run against; `open()` gives each guide its own Session."""
 
     name: str
+    reach: Reachability
+    """Shared by the sessions it opens: once the target stops answering, the run stops."""
 
     def open(self, number: int = 0) -> Session:
         """A fresh session for one guide (`number` tells parallel guides apart)."""
@@ -143,6 +151,7 @@ class EmbeddedTarget(Target):
     def __init__(self, *, rate_limit: int = 100, options: TargetOptions | None = None) -> None:
         self._rate_limit = rate_limit
         self._options = options or TargetOptions()
+        self.reach = Reachability()
 
     def open(self, number: int = 0) -> Session:
         # Imported here so that planning and linting never load the IdP.
@@ -180,6 +189,7 @@ class UrlTarget(Target):
         self._origin = str(parsed.copy_with(query=None, fragment=None)).rstrip("/")
         self._bootstrap_token = bootstrap_token
         self._options = options or TargetOptions()
+        self.reach = Reachability()
 
     def open(self, number: int = 0) -> Session:
         options = self._options
@@ -200,6 +210,8 @@ class UrlTarget(Target):
             read_only=options.read_only,
             strict=options.strict,
             timeout=options.timeout,
+            cleanup_budget=options.cleanup_budget,
+            reach=self.reach,
         )
 
 
@@ -219,6 +231,7 @@ def configured_target(
         read_only=read_only,
         strict=config.strict if strict is None else strict,
         documented_origin=config.documented_origin.rstrip("/"),
+        cleanup_budget=config.cleanup_budget,
     )
     chosen = spec or (None if config.target == "embedded" else config.target)
     return make_target(chosen, options=options)

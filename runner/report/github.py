@@ -5,7 +5,14 @@ from __future__ import annotations
 import os
 from typing import TextIO
 
-from runner.report.render import problem_details, problem_source, step_problems, summarize
+from runner.report.render import (
+    cleanup_line,
+    leftover_line,
+    problem_details,
+    problem_source,
+    step_problems,
+    summarize,
+)
 from runner.result import Problem, RunResult, StepResult
 from runner.secrets import mask_jwts
 
@@ -45,9 +52,14 @@ def write_annotations(result: RunResult, stream: TextIO) -> None:
                 # the step, since its line is otherwise silent in a pull request.
                 planned = step.step
                 title = f"{planned.name} (line {planned.source.line})"
-                message = f"skipped: {step.reason or 'not run'}"
+                word = "held back by --read-only" if step.held_back else "skipped"
+                message = f"{word}: {step.reason or 'not run'}"
                 lines.append(_command("notice", planned.source.path, planned.source.line,
                                       title, message))
+    for leftover in result.leftovers:
+        # An agent left on a shared target fails the job where everyone looks.
+        lines.append(_command("error", leftover.path, 1, "verify-docs cleanup",
+                              leftover_line(leftover)))
     stream.write("".join(line + "\n" for line in lines))
     stream.flush()
 
@@ -74,6 +86,7 @@ def write_step_summary(result: RunResult, path: str | os.PathLike[str]) -> None:
     failures: list[str] = []
     warnings: list[str] = []
     skipped: list[str] = []
+    held: list[str] = []
     for guide in result.guides:
         steps = guide.steps
         counts = [sum(s.status == v for s in steps) for v in ("passed", "failed", "error",
@@ -90,9 +103,15 @@ def write_step_summary(result: RunResult, path: str | os.PathLike[str]) -> None:
                     listed.append(f"- {_code(str(where))} {_cell(step.step.name)}: "
                                   f"{_cell(problem.message)}")
             if step.status == "skipped":
-                skipped.append(f"- {_code(str(step.step.source))} {_cell(step.step.name)}: "
-                               f"{_cell(step.reason or 'not run')}")
-    for title, items in (("Problems", failures), ("Warnings", warnings), ("Skipped", skipped)):
+                listed = held if step.held_back else skipped
+                listed.append(f"- {_code(str(step.step.source))} {_cell(step.step.name)}: "
+                              f"{_cell(step.reason or 'not run')}")
+    left = [f"- {_cell(leftover_line(leftover))}" for leftover in result.leftovers]
+    account = cleanup_line(result)
+    if account is not None:
+        out += ["", account]
+    for title, items in (("Left behind", left), ("Problems", failures), ("Warnings", warnings),
+                         ("Skipped", skipped), ("Held back by --read-only", held)):
         if items:
             out += ["", f"### {title}", "", *items]
     text = mask_jwts("\n".join(out)) + "\n\n"

@@ -28,8 +28,14 @@ def to_json(result: RunResult) -> dict[str, Any]:
             "failed": summary.failed,
             "errors": summary.errors,
             "skipped": summary.skipped,
+            # Beyond the schema's keys, only in a --read-only run that held steps back.
+            **({"held_back": summary.held_back} if summary.held_back else {}),
         },
         "guides": [_guide(guide) for guide in result.guides],
+        # What cleanup did over the run (all 0 when embedded), and every agent it left.
+        "cleanup": result.cleanup_counts(),
+        "leftovers": [{"path": left.path, "agentId": left.agent_id, "tag": left.tag,
+                       "last_answer": left.last_answer} for left in result.leftovers],
     }
     masked = _masked(data)
     assert isinstance(masked, dict)
@@ -73,6 +79,8 @@ def _step(step: StepResult, guide_path: str) -> dict[str, Any]:
     }
     if step.reason is not None and step.status == "skipped":
         data["reason"] = step.reason
+    if step.held_back:
+        data["held_back"] = True
     if step.retries:
         data["retries"] = list(step.retries)
     if planned.source.path != guide_path:

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from runner.report.render import (
+    leftover_line,
     plain,
     render_exchange,
     render_problem,
@@ -26,14 +27,30 @@ _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 def to_junit(result: RunResult) -> ET.Element:
     """The report as a `<testsuites>` element."""
     summary = summarize(result)
+    left = len(result.leftovers)
     root = _element(
-        "testsuites", name="verify-docs", tests=summary.steps + summary.unreadable,
-        failures=summary.failed, errors=summary.errors + summary.unreadable,
-        skipped=summary.skipped, time=_seconds(result.guides),
+        "testsuites", name="verify-docs", tests=summary.steps + summary.unreadable + left,
+        failures=summary.failed, errors=summary.errors + summary.unreadable + left,
+        skipped=summary.skipped + summary.held_back, time=_seconds(result.guides),
     )
     for guide in result.guides:
         root.append(_suite(guide))
+    if left:
+        root.append(_leftovers(result))
     return root
+
+
+def _leftovers(result: RunResult) -> ET.Element:
+    """Agents left on the target: one error testcase each, so CI marks the run failed."""
+    suite = _element("testsuite", name="cleanup", tests=len(result.leftovers),
+                     failures=0, errors=len(result.leftovers), skipped=0, time="0.000")
+    for leftover in result.leftovers:
+        name = f"decommission {leftover.agent_id or 'agents tagged ' + leftover.tag}"
+        case = _element("testcase", classname=leftover.path, name=name, file=leftover.path)
+        text = leftover_line(leftover)
+        case.append(_element("error", text, message=text, type="leftover"))
+        suite.append(case)
+    return suite
 
 
 def write_junit(result: RunResult, path: str | os.PathLike[str]) -> None:
@@ -82,6 +99,10 @@ def _case(guide: GuideResult, step: StepResult) -> ET.Element:
         tag = "failure" if step.status == "failed" else "error"
         first = failures[0].message if failures else (step.reason or step.status)
         case.append(_element(tag, _render(failures, step), message=first, type=tag))
+    elif step.held_back:
+        # JUnit knows only "skipped": the type and message tell a held-back step apart.
+        case.append(_element("skipped", type="held-back",
+                             message=f"held back by --read-only: {step.reason or 'not sent'}"))
     elif step.status == "skipped":
         case.append(_element("skipped", message=step.reason or "skipped"))
     output = [_render(notes, step)] if notes else []

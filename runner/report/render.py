@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 
-from runner.result import Exchange, Problem, RunResult, StepResult
+from runner.result import Exchange, Leftover, Problem, RunResult, StepResult
 from runner.secrets import mask_headers, mask_jwts
 from runner.source import Source
 from runner.step import ExpectedStatus
@@ -21,7 +21,9 @@ from runner.step import ExpectedStatus
 __all__ = [
     "Segment",
     "Summary",
+    "cleanup_line",
     "expected_label",
+    "leftover_line",
     "plain",
     "problem_details",
     "problem_source",
@@ -47,7 +49,7 @@ _BODY_CHARS = 2000
 
 @dataclass(frozen=True, slots=True)
 class Summary:
-    """Step counts of a run (passed + failed + errors + skipped == steps)."""
+    """Step counts of a run (passed + failed + errors + skipped + held_back == steps)."""
 
     guides: int
     steps: int
@@ -59,6 +61,8 @@ class Summary:
     """Guides with errors that kept them from being read or planned."""
     warnings: int = 0
     """Problems of severity `warning` (they change no verdict, so no step count holds them)."""
+    held_back: int = 0
+    """Steps `--read-only` did not send (counted apart from `skipped`: not verified either)."""
 
     def line(self) -> str:
         """`3 guides, 41 steps: 40 passed, 1 failed, 0 errors, 0 skipped[, 2 warnings]`."""
@@ -67,6 +71,8 @@ class Summary:
             f"{self.passed} passed, {self.failed} failed, {_count(self.errors, 'error')}, "
             f"{self.skipped} skipped"
         )
+        if self.held_back:
+            text += f", {self.held_back} held back by --read-only"
         if self.warnings:
             text += f", {_count(self.warnings, 'warning')}"
         if self.unreadable:
@@ -83,10 +89,33 @@ def summarize(result: RunResult) -> Summary:
         passed=sum(step.status == "passed" for step in steps),
         failed=sum(step.status == "failed" for step in steps),
         errors=sum(step.status == "error" for step in steps),
-        skipped=sum(step.status == "skipped" for step in steps),
+        skipped=sum(step.status == "skipped" and not step.held_back for step in steps),
+        held_back=sum(step.held_back for step in steps),
         unreadable=sum(bool(guide.errors) for guide in result.guides),
         warnings=sum(p.severity == "warning" for step in steps for p in step.problems),
     )
+
+
+def cleanup_line(result: RunResult) -> str | None:
+    """`cleanup: 8 agents decommissioned, 0 left` on a URL target; None when embedded (each
+    guide's IdP goes with it, so there is nothing to clean up)."""
+    if result.target == "embedded":
+        return None
+    counts = result.cleanup_counts()
+    text = (f"cleanup: {_count(counts['decommissioned'], 'agent')} decommissioned, "
+            f"{counts['left']} left")
+    if counts["kept"]:
+        text += f", {counts['kept']} kept (--keep)"
+    return text
+
+
+def leftover_line(leftover: Leftover) -> str:
+    """One agent left behind, named so that someone can remove it: id, tag, last answer."""
+    if leftover.agent_id is None:
+        what = f"agents tagged {leftover.tag} may remain"
+    else:
+        what = f"agent {leftover.agent_id} (tag {leftover.tag or 'none'}) left active"
+    return f"{leftover.path}: {what}: {leftover.last_answer or 'no answer'}"
 
 
 def step_problems(step: StepResult) -> tuple[Problem, ...]:

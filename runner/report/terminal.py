@@ -16,7 +16,9 @@ from rich.text import Text
 from runner.report.body_diff import body_diff
 from runner.report.render import (
     Segment,
+    cleanup_line,
     expected_label,
+    leftover_line,
     render_exchange,
     render_problem_styled,
     step_problems,
@@ -54,6 +56,11 @@ def write_terminal(result: RunResult, stream: TextIO, *, verbose: bool, color: b
     style = "bold green" if result.exit_status == 0 else "bold red"
     if result.guides:
         out.append(("\n", ""))
+    for leftover in result.leftovers:
+        out += [("left behind: ", "bold red"), (leftover_line(leftover), ""), ("\n", "")]
+    account = cleanup_line(result)
+    if account is not None:
+        out += [(account, "bold red" if result.leftovers else ""), ("\n", "")]
     out += [(summary.line(), style), ("\n", "")]
     _emit(out, stream, color=color)
 

@@ -163,7 +163,8 @@ def _agents() -> GuideResult:
             StepResult(step=illustration, status="skipped", method="DELETE",
                        url=f"{base}/agents/$AGENT_ID", reason="illustration only"),
         ),
-        cleanup=(Cleanup(agent_id="agt_7f3a", outcome="failed", detail="503 from DELETE"),
+        cleanup=(Cleanup(agent_id="agt_7f3a", outcome="failed", detail="503 from DELETE",
+                         tag="r7f3a09c2-1"),
                  Cleanup(agent_id="agt_91bc", outcome="decommissioned")),
     )
 

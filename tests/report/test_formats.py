@@ -66,7 +66,11 @@ def test_json(tmp_path: Path) -> None:
 
 def test_json_follows_the_schema() -> None:
     data = to_json(sample_result())
-    assert set(data) == {"version", "target", "summary", "guides"}
+    assert set(data) == {"version", "target", "summary", "guides", "cleanup", "leftovers"}
+    assert set(data["cleanup"]) == {"decommissioned", "left", "kept"}
+    assert data["cleanup"]["left"] == len(data["leftovers"])
+    for leftover in data["leftovers"]:
+        assert set(leftover) == {"path", "agentId", "tag", "last_answer"}
     assert data["version"] == 1
     assert set(data["summary"]) == {"guides", "steps", "passed", "failed", "errors", "skipped"}
     summary = data["summary"]
@@ -116,13 +120,15 @@ def test_junit(tmp_path: Path) -> None:
     check_golden("junit.xml", text)
     root = ET.fromstring(text.encode("utf-8"))
     suites = root.findall("testsuite")
-    assert [s.get("name") for s in suites] == [g.path for g in sample_result().guides]
+    # One suite per guide, then the agents cleanup left behind (one error each).
+    assert [s.get("name") for s in suites] == [g.path for g in sample_result().guides] + [
+        "cleanup"]
     cases = root.findall(".//testcase")
     assert "POST /api/v1/agents (line 12)" in {c.get("name") for c in cases}
     assert len(root.findall(".//failure")) == 1
     assert len(root.findall(".//skipped")) == 3
-    # Two errors: the unreadable guide and the target fault.
-    assert len(root.findall(".//error")) == 2
+    # Three errors: the unreadable guide, the target fault and the agent left behind.
+    assert len(root.findall(".//error")) == 3
 
 
 def test_annotations() -> None:

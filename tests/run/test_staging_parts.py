@@ -129,11 +129,16 @@ def test_every_documented_key_is_read(tmp_path: Path) -> None:
 def test_cleanup_policy_insists_where_steps_give_up() -> None:
     policy = RetryPolicy(attempts=4, max_wait=10)
     assert policy.wait_for_status("DELETE", 429, "3600", 1) is None
-    cleanup = policy.for_cleanup()
-    assert cleanup.attempts == 8
+    cleanup = policy.for_cleanup(budget=120)
+    assert cleanup.attempts == 12 and cleanup.deadline == 120
+    # A Retry-After within the cleanup budget is honoured; a longer one is knocked on early.
+    assert cleanup.wait_for_status("DELETE", 429, "60", 1) == 60
     assert cleanup.wait_for_status("DELETE", 429, "3600", 1) == 10
-    assert cleanup.wait_for_status("DELETE", 429, "2", 7) == 2.0
-    assert cleanup.wait_for_status("DELETE", 429, "2", 8) is None
+    assert cleanup.wait_for_status("DELETE", 429, "2", 11) == 2.0
+    assert cleanup.wait_for_status("DELETE", 429, "2", 12) is None
+    # Cleanup backs off on every 5xx (its DELETE is idempotent); a step only on 502-504.
+    assert cleanup.wait_for_status("DELETE", 500, None, 1, idempotent=True) is not None
+    assert policy.wait_for_status("DELETE", 500, None, 1, idempotent=True) is None
 
 
 def test_inbound_removes_only_whole_tags() -> None:
