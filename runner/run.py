@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 _BODY_LIMIT = 64 * 1024
 # Reads that read-only mode still sends although they are POSTs.
-_READ_ONLY_POSTS = ("/token", "/token/introspect")
+_READ_ONLY_POSTS = ("/api/v1/token", "/api/v1/token/introspect")
 
 
 def run_guide(
@@ -349,6 +349,19 @@ class _GuideRunner:
 
 
 def _changes_state(request: httpx.Request) -> bool:
+    """Whether a request may change the server's state: all but reads and the two POSTs that
+    only read (token issuance, introspection), judged on the raw target exactly as it is sent
+    and routed. Anything not recognisably one of those (an escape, a dot segment, a query
+    hiding `/token`) counts as a change."""
     if request.method in SAFE_METHODS:
         return False
-    return not (request.method == "POST" and request.url.path.endswith(_READ_ONLY_POSTS))
+    if request.method != "POST":
+        return True
+    sent = request.extensions.get("target", request.url.raw_path)
+    raw = bytes(sent).split(b"?", 1)[0]
+    if not raw.isascii():
+        return True
+    path = raw.decode("ascii")
+    if "%" in path or "//" in path or any(part in (".", "..") for part in path.split("/")):
+        return True
+    return not path.endswith(_READ_ONLY_POSTS)
