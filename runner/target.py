@@ -182,7 +182,17 @@ class UrlTarget(Target):
     def __init__(
         self, url: str, *, bootstrap_token: str | None, options: TargetOptions | None = None
     ) -> None:
-        parsed = httpx.URL(url)
+        try:
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL as exc:
+            raise DocError(f"--target: expected 'embedded' or an http(s) URL, got an invalid "
+                           f"URL ({exc})") from None
+        if parsed.userinfo:
+            # A password here would be printed with the target's name in every report, and
+            # httpx would send it as Basic auth in place of every guide's own Authorization.
+            shown = str(parsed.copy_with(username=None, password=None))
+            raise DocError(f"--target: credentials in the URL are refused, expected {shown} "
+                           "with the bootstrap token in IDP_BOOTSTRAP_TOKEN")
         if parsed.scheme not in ("http", "https") or not parsed.host:
             raise DocError(f"--target: expected 'embedded' or an http(s) URL, got {url!r}")
         self.name = url
