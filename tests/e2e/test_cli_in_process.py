@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import signal
 from pathlib import Path
 
@@ -54,4 +55,8 @@ def test_an_embedded_run_reports_no_cleanup(tmp_path: Path) -> None:
     report = tmp_path / "r.json"
     outcome = CliRunner().invoke(cli, [str(GUIDE), "-v", "--json", str(report)])
     assert outcome.exit_code == 0, outcome.output
-    assert "cleanup" not in report.read_text() and "cleanup:" not in outcome.output
+    data = json.loads(report.read_text())
+    assert all("cleanup" not in guide for guide in data["guides"])
+    # The run-level account is always there, empty: nothing to clean up, nothing left.
+    assert data["cleanup"] == {"decommissioned": 0, "left": 0, "kept": 0}
+    assert data["leftovers"] == [] and "cleanup:" not in outcome.output
