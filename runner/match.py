@@ -8,6 +8,7 @@ error code, not a page of missing keys.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -28,6 +29,16 @@ __all__ = ["ExampleBook", "expected_class", "match_response", "status_matches"]
 
 _IGNORED_HEADERS = frozenset({"date", "content-length", "connection", "transfer-encoding"})
 _NUMERIC_HEADERS = frozenset({"x-ratelimit-remaining", "x-ratelimit-reset", "retry-after"})
+_SHOWN_LIMIT = 200
+"""How much of a body that is not JSON a problem quotes."""
+
+Mask = Callable[[str], str]
+"""Hides the run's secrets in a text; applied before any text is cut (a secret cut in two
+would no longer be found, and half of it would show)."""
+
+
+def _unmasked(text: str) -> str:
+    return text
 
 
 def expected_class(expected: ExpectedStatus) -> int:
@@ -57,7 +68,7 @@ def _real_json(response: httpx.Response) -> tuple[bool, Any]:
 _MESSAGE_LIMIT = 80
 
 
-def _error_summary(response: httpx.Response) -> str | None:
+def _error_summary(response: httpx.Response, mask: Mask) -> str | None:
     """The real error as a reader would quote it: `VALIDATION_ERROR: Content-Type must be…`.
 
     The `code` and `message` of the IdP's errors, or OAuth's `error` and
@@ -75,8 +86,8 @@ def _error_summary(response: httpx.Response) -> str | None:
         if message is None:
             return code
         # A final period would run into what the problem says next (`…; no status is`).
-        text = _shortened(" ".join(message.split()).removesuffix("."))
-        return f"{code}: {text}" if code is not None else text
+        text = _shortened(" ".join(mask(message).split()).removesuffix("."))
+        return f"{mask(code)}: {text}" if code is not None else text
     return None
 
 
@@ -101,13 +112,13 @@ _CLASS_REASONS = {
 }
 
 
-def _status_problem(step: Step, response: httpx.Response) -> Problem | None:
+def _status_problem(step: Step, response: httpx.Response, mask: Mask) -> Problem | None:
     expected = step.expected
     actual = response.status_code
     if status_matches(expected, actual):
         return None
     want = str(expected.code) if expected.code is not None else f"{expected_class(expected)}xx"
-    summary = _error_summary(response)
+    summary = _error_summary(response, mask)
     got = f"{actual} {summary}" if summary else str(actual)
     if expected.code is not None:
         message = f"expected status {want}, got {got}"
@@ -213,7 +224,7 @@ def _filtered(step: Step, response: httpx.Response,
 
 
 def _body_problems(step: Step, documented: DocumentedResponse, response: httpx.Response,
-                   book: ExampleBook) -> list[Problem]:
+                   book: ExampleBook, mask: Mask) -> list[Problem]:
     body_source = documented.source.at(documented.body_line)
     ok, real, missing = _filtered(step, response, body_source)
     if missing is not None:
@@ -244,7 +255,7 @@ def _body_problems(step: Step, documented: DocumentedResponse, response: httpx.R
         return [Problem(
             message="the guide shows a JSON body, the response is not JSON",
             source=body_source, path="$", expected="a JSON body",
-            actual=response.text.strip()[:200],
+            actual=mask(response.text.strip())[:_SHOWN_LIMIT],
         )]
     return _value_problems(step, doc, real, body_source, book)
 
@@ -264,16 +275,19 @@ def _value_problems(step: Step, doc: Any, real: Any, body_source: Source,
     return [*matcher.problems, *book.bind_all(matcher.bindings)]
 
 
-def match_response(step: Step, response: httpx.Response, book: ExampleBook) -> list[Problem]:
+def match_response(
+    step: Step, response: httpx.Response, book: ExampleBook, *, mask: Mask = _unmasked
+) -> list[Problem]:
     """Every way the real response contradicts the step's documented status, headers and body.
 
     Binds the documented examples the body meets in `book` (the guide's), so later
-    steps must meet the same real values.
+    steps must meet the same real values. `mask` hides the run's secrets in any text the
+    problems quote only in part; the caller still masks the problems whole.
 
     Raises:
         DocError: the documented JSON or a directive path cannot be read.
     """
-    status = _status_problem(step, response)
+    status = _status_problem(step, response, mask)
     documented = step.response
     if status is not None and response.status_code // 100 != expected_class(step.expected):
         # The answer is another one than documented: only what the command could print for
@@ -289,7 +303,7 @@ def match_response(step: Step, response: httpx.Response, book: ExampleBook) -> l
     seen = check_printed(step.printing, documented, response.status_code)
     problems.extend(seen.problems)
     if not seen.body_unseen and documented.body.strip():
-        problems.extend(_body_problems(step, documented, response, book))
+        problems.extend(_body_problems(step, documented, response, book, mask))
     # A wrong status is already said once: the `%{http_code}` it prints says it again.
     printed = _printed_problem(step, documented, response) if status is None else None
     if printed is not None:

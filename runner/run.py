@@ -265,7 +265,7 @@ class _GuideRunner:
                               problems=(Problem(message=message, source=step.source),),
                               reason=message, retries=delivery.retries)
         try:
-            problems = list(match_response(step, response, self.book))
+            problems = list(match_response(step, response, self.book, mask=self.secrets.mask))
         except DocError as exc:
             # The documented response itself cannot be read: the docs' fault, not the target's.
             return StepResult(step=step, status="error", method=request.method, url=url,
@@ -331,10 +331,11 @@ class _GuideRunner:
             method=request.method,
             url=mask(str(request.url)),
             request_headers=mask_headers(request.headers.multi_items(), self.secrets),
-            request_body=mask(request.content.decode("utf-8", "replace")[:_BODY_LIMIT]),
+            # Masked whole, then cut: a secret across the cut would keep the half before it.
+            request_body=mask(request.content.decode("utf-8", "replace"))[:_BODY_LIMIT],
             status=response.status_code,
             response_headers=mask_headers(response.headers.multi_items(), self.secrets),
-            response_body=mask(response.text[:_BODY_LIMIT]),
+            response_body=mask(response.text)[:_BODY_LIMIT],
             elapsed=elapsed,
         )
 

@@ -33,7 +33,15 @@ MASK = "***"
 """What a secret becomes in every output."""
 
 MIN_SECRET_LENGTH = 6
-"""Shorter values are not registered: masking `abc` everywhere would garble every output."""
+"""Values guessed from a name (a JSON key, a form field, a cookie) shorter than this are not
+registered: masking every `abc` would garble every output for a value no one said was secret.
+A value the user gave as a secret (`add`) is masked whatever its length: a short secret is
+still a secret.
+"""
+
+_JSON_DEPTH = 3
+"""How many times a secret may be JSON-escaped and still be masked: a JSON string holding a
+JSON text holding the secret (a body shown inside a JSON report, a JUnit `-v` dump)."""
 
 SECRET_NAME_SUFFIXES = (
     "token",
@@ -142,12 +150,17 @@ class SecretSet:
         return twin
 
     def add(self, value: str | Secret) -> None:
-        """Register a secret; values shorter than `MIN_SECRET_LENGTH` are ignored."""
+        """Register a secret the user gave (a token, a password), whatever its length."""
         raw = value.reveal() if isinstance(value, Secret) else value
-        if len(raw) < MIN_SECRET_LENGTH or raw in self._values:
+        if not raw or raw in self._values:
             return
         self._values.add(raw)
         self._register(_encodings(raw) | _encodings_of_each(_base64_forms(raw)))
+
+    def add_guessed(self, value: str) -> None:
+        """Register a value only its name calls secret; shorter than MIN_SECRET_LENGTH: ignored."""
+        if len(value) >= MIN_SECRET_LENGTH:
+            self.add(value)
 
     def add_basic(self, user: str, password: str) -> None:
         """Register Basic credentials: the id, the secret and `user:password` in base64."""
@@ -158,8 +171,7 @@ class SecretSet:
             if len(pair) <= len(":"):
                 continue
             self._values.add(pair)
-            forms = _encodings(pair) if len(pair) >= MIN_SECRET_LENGTH else set()
-            self._register(forms | _encodings_of_each(_base64_forms(pair)))
+            self._register(_encodings(pair) | _encodings_of_each(_base64_forms(pair)))
 
     def collect_from_json(self, obj: object) -> None:
         """Register the string values of keys named like secrets, at any depth."""
@@ -167,7 +179,7 @@ class SecretSet:
             for key, value in obj.items():
                 if isinstance(value, str):
                     if isinstance(key, str) and is_secret_name(key):
-                        self.add(value)
+                        self.add_guessed(value)
                 elif isinstance(value, dict | list | tuple | Mapping):
                     self.collect_from_json(value)  # scalars hold no keys: no call for them
         elif isinstance(obj, list | tuple):
@@ -178,7 +190,7 @@ class SecretSet:
         """Register the values of form fields (`a=1&client_secret=...`) named like secrets."""
         for name, value in parse_qsl(body, keep_blank_values=True):
             if is_secret_name(name):
-                self.add(value)
+                self.add_guessed(value)
 
     def collect_from_url(self, url: str) -> None:
         """Register a URL's userinfo password and its query fields named like secrets."""
@@ -198,9 +210,9 @@ class SecretSet:
                 self._collect_authorization(value)
             elif lowered in _COOKIE_HEADERS:
                 for _, cookie in _cookie_pairs(value):
-                    self.add(cookie)
+                    self.add_guessed(cookie)
             elif is_secret_name(lowered):
-                self.add(value)
+                self.add_guessed(value)
 
     def collect_from_variables(self, variables: Mapping[str, str]) -> None:
         """Register the values of variables named like secrets (`CLIENT_SECRET`, `TOKEN`)."""
@@ -210,9 +222,9 @@ class SecretSet:
 
     def mask(self, text: str) -> str:
         """Replace every registered secret, in any encoding, and every JWT by `***`."""
-        # Forms longer than the text cannot be in it, and a replacement only shortens the
-        # text (every form has MIN_SECRET_LENGTH characters or more, MASK fewer): start at the
-        # first form that fits.
+        # Forms longer than the text cannot be in it: start at the first form that fits. A
+        # short secret's replacement may lengthen the text, but only forms shorter than the
+        # ones already replaced (longest first) are looked for after it.
         start = bisect.bisect_left(self._sizes, -len(text))
         for index in range(start, len(self._ordered)):
             form = self._ordered[index]
@@ -324,7 +336,7 @@ def _encodings(value: str) -> set[str]:
     if _UNRESERVED.fullmatch(value):
         return {value, value.lower()}  # no encoder changes these (a JWT's, a hex secret's)
     escaped = json.dumps(value)[1:-1]
-    forms = {
+    forms: set[str] = {
         value,
         value.lower(),
         quote(value, safe=""),
@@ -336,6 +348,11 @@ def _encodings(value: str) -> set[str]:
         json.dumps(value, ensure_ascii=False)[1:-1],
         escaped.replace("/", "\\/"),
     }
+    # JSON inside JSON: each level escapes the backslashes and quotes of the one before.
+    for level in (escaped, json.dumps(value, ensure_ascii=False)[1:-1]):
+        for _ in range(_JSON_DEPTH - 1):
+            level = json.dumps(level)[1:-1]
+            forms |= {level, level.replace("/", "\\/")}
     # Some encoders write percent escapes in lowercase (`%2f`); both mean the same bytes.
     forms |= {_PERCENT.sub(_lowercase, form) for form in list(forms) if "%" in form}
     return {form for form in forms if form}

@@ -85,10 +85,33 @@ def test_basic_with_form_encoded_credentials() -> None:
     assert secrets.mask(encoded) == MASK
 
 
-def test_short_values_are_not_registered() -> None:
-    secrets = SecretSet(["abc", "12345"])
+def test_a_short_secret_the_user_gave_is_masked_whatever_its_length() -> None:
+    # IDP_BOOTSTRAP_TOKEN=abc12 showed in the -v URL: a short secret is still a secret.
+    secrets = SecretSet(["abc12", "x"])
+    assert secrets.mask("/agents?token=abc12&k=x") == f"/agents?token={MASK}&k={MASK}"
+    secrets = SecretSet()
+    secrets.add_basic("id", "pw")
+    assert secrets.mask(f"id pw {_basic('id', 'pw')}") == f"{MASK} {MASK} {MASK}"
+
+
+def test_short_values_guessed_from_names_are_not_registered() -> None:
+    secrets = SecretSet()
+    secrets.collect_from_json({"token": "abc", "password": "12345"})
+    secrets.collect_from_form("client_secret=ab1")
+    secrets.collect_from_headers([("Cookie", "session=abc"), ("X-Api-Token", "t1")])
     assert len(secrets) == 0
-    assert secrets.mask("abc 12345") == "abc 12345"
+    assert secrets.mask("abc 12345 ab1 t1") == "abc 12345 ab1 t1"
+
+
+@pytest.mark.parametrize("secret", ["pässwörd", 'quo"te\\back/slash', SECRET])
+@pytest.mark.parametrize("ascii_only", [True, False])
+def test_a_secret_escaped_in_json_inside_json_is_masked(secret: str, ascii_only: bool) -> None:
+    secrets = SecretSet([secret])
+    once = json.dumps(secret, ensure_ascii=ascii_only)[1:-1]
+    twice = json.dumps(once)[1:-1]
+    thrice = json.dumps(twice)[1:-1]
+    assert secrets.mask(f"a {twice} b {thrice} c") == f"a {MASK} b {MASK} c"
+    assert secrets.mask(twice.replace("/", "\\/")) == MASK
 
 
 def test_longest_secret_wins() -> None:
