@@ -15,7 +15,13 @@ def test_exported_names() -> None:
     assert fixtures.idp.__all__ == ["IdP", "Request", "Response"]
     from fixtures.idp.server import __all__ as server_names
 
-    assert set(server_names) == {"IdPServer", "RemoteBindRefused", "is_loopback", "serve"}
+    assert set(server_names) == {
+        "LISTEN_BACKLOG",
+        "IdPServer",
+        "RemoteBindRefused",
+        "is_loopback",
+        "serve",
+    }
 
 
 def test_every_module_declares_all_and_stays_small() -> None:
