@@ -51,7 +51,7 @@ def test_a_step_python_cannot_walk_is_an_error_and_the_guide_goes_on_reporting(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A real response nested past Python's limit reaches matching: the step errs, no crash.
-    def too_deep(*_: object) -> list[object]:
+    def too_deep(*_: object, **__: object) -> list[object]:
         raise RecursionError("maximum recursion depth exceeded")
 
     monkeypatch.setattr(runner.run, "match_response", too_deep)
