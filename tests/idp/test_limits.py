@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import uuid
 
 import httpx
 import pytest
 
 from fixtures.idp import IdP, oauth
+from fixtures.idp.ratelimit import RateLimiter
 
 from .conftest import (
     AGENT,
@@ -149,3 +151,74 @@ def test_monthly_token_quota_resets_at_the_month_boundary(
         assert wrong.json()["error"] == "invalid_client"
         clock.now = 1_798_761_600.0  # 2027-01-01T00:00:00Z
         assert admin.post("/token", data=form).status_code == 200
+
+
+def test_idle_rate_limit_windows_expire() -> None:
+    limiter = RateLimiter(100)
+    start = 1_795_000_000.0
+    for index in range(1000):
+        limiter.count(f"client-{index}", start)
+    limiter.count("late", start + 30)
+    assert len(limiter) == 1001
+    limiter.count("other", start + 59.9)
+    assert len(limiter) == 1002  # nothing has ended yet
+    limiter.count("another", start + 60)
+    assert len(limiter) == 3  # the 1,000 windows of `start` ended at start + 60
+    limiter.count("last", start + 120)
+    assert len(limiter) == 1
+    # A returning client gets a fresh window, as if its old one had merely ended.
+    assert limiter.count("client-7", start + 121).remaining == 99
+
+
+def test_windows_stay_bounded_under_random_client_ids() -> None:
+    limiter = RateLimiter(100)
+    start, held = 1_795_000_000.0, []
+    # 200 new clients a second for five minutes of the injected clock: 60,000 windows opened.
+    for second in range(300):
+        for index in range(200):
+            limiter.count(f"{second}-{index}", start + second + index / 200)
+        held.append(len(limiter))
+    assert max(held) <= 60 * 200 + 200
+
+
+def test_a_restarted_window_is_not_dropped_with_the_old_ones() -> None:
+    limiter = RateLimiter(2)
+    start = 1_795_000_000.0
+    limiter.count("busy", start)
+    limiter.count("idle", start + 1)
+    assert limiter.count("busy", start + 61).remaining == 1  # a new window from start + 61
+    limiter.count("busy", start + 62)
+    limiter.count("someone", start + 100)  # idle's window (start + 1) ended; busy's did not
+    assert len(limiter) == 2
+    assert not limiter.count("busy", start + 110).allowed  # its third request in its window
+
+
+def test_window_count_has_a_hard_bound() -> None:
+    limiter = RateLimiter(100, max_windows=10)
+    for index in range(25):
+        limiter.count(f"c{index}", 1_795_000_000.0)
+    assert len(limiter) == 10
+    assert limiter.peek("c24", 1_795_000_000.0).remaining == 99
+
+
+def test_long_client_ids_are_counted_apart_and_together() -> None:
+    limiter = RateLimiter(2)
+    first, second = "a" * 100_000, "a" * 99_999 + "b"
+    assert limiter.count(first, 0.0).allowed and limiter.count(first, 0.0).allowed
+    assert not limiter.count(first, 0.0).allowed
+    assert limiter.count(second, 0.0).allowed
+
+
+def test_refused_token_requests_with_random_client_ids_leave_no_lasting_state(
+    clock: Clock,
+) -> None:
+    idp = IdP(clock=clock)
+    # Not checked against the OpenAPI description (other tests do that): it would be most of
+    # the time here.
+    with httpx.Client(transport=idp.transport, base_url=idp.base_url) as anon:
+        for index in range(900):
+            clock.advance(0.2)
+            response = anon.post("/token", data=_form(str(uuid.uuid4()), f"sk_live_{index}"))
+            assert response.status_code == 401
+    # Only the last minute's 300 clients (and no more) still hold a window.
+    assert len(idp._limiter) <= 301
