@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from runner.errors import DocError, VerifyDocsError
+from runner.errors import DocError, TargetError, VerifyDocsError
 
 if TYPE_CHECKING:
     from runner.result import GuideResult, RunResult
@@ -33,13 +33,25 @@ class _DefaultGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-@click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+_EXIT_STATUSES = """\b
+Exit status, the highest that applies:
+  0  every step passed
+  1  a documented expectation did not hold
+  2  the docs or the command line could not be read (or IDP_BOOTSTRAP_TOKEN is unset)
+  3  the target could not be reached, failed or refused the token, or an agent was left
+  4  the runner itself failed (a bug): the message names a traceback file
+  5  no step was run (all held back by --read-only, deselected by -k, or skipped)
+  130  interrupted"""
+
+
+@click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=_EXIT_STATUSES)
 @click.version_option(package_name="verify-docs", prog_name="verify-docs")
 def cli() -> None:
     """Executable developer guides: run every documented request, prove every response."""
 
 
-@cli.command("run")
+@cli.command("run", epilog=_EXIT_STATUSES)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--target", help="'embedded' (default) or the URL of a running AgentIdP.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write a JSON report.")
@@ -105,6 +117,11 @@ def _guarded(action: Callable[[], int]) -> int:
     except KeyboardInterrupt:
         click.echo("verify-docs: interrupted", err=True)
         return 130
+    except Exception as exc:  # a bug nothing nearer caught: one line and a file, exit 4
+        from runner.crash import record_crash
+
+        click.echo(f"verify-docs: {record_crash(exc, 'running').message}", err=True)
+        return 4
 
 
 def _run(
@@ -122,41 +139,61 @@ def _run(
     timeout: float | None,
     strict: bool | None,
 ) -> int:
-    from runner.config import load_config
+    from runner._cli_plan import crash_files, plan_guides, with_crashes
+    from runner.config import load_config, project_config
     from runner.discover import find_guides
-    from runner.plan import plan_guide
     from runner.report.terminal import write_lint
     from runner.selection import Selection
 
-    config = load_config().override(timeout=timeout, jobs=jobs)
+    # Settings come from the project the guides are in, then the current folder's.
+    here = load_config()
+    config = (project_config(Path(paths[0]), here) if paths else here).override(
+        timeout=timeout, jobs=jobs)
     selection = Selection.parse(keyword) if keyword else None
     _check_report_folders(json_path, junitxml)
+    crashes: dict[str, str] = {}
     try:
-        guides = [plan_guide(path, display_path=_display(path), root=config.root,
-                             fixtures=config.root / config.fixtures,
-                             origin=config.documented_origin)
-                  for path in find_guides(paths or config.paths)]
+        guides = plan_guides(find_guides(paths or config.paths), config, here, _display,
+                             crashes)
     except KeyboardInterrupt:
         from runner.result import RunResult
 
         _write_reports(RunResult(target=target or config.target), json_path, junitxml)
         click.echo("verify-docs: interrupted before any request was sent", err=True)
         return 130
+    planned = any(g.steps for g in guides)
     if selection is not None:
         guides = [g for g in guides if selection.wants_guide(g)]
     if lint:
         write_lint(guides, sys.stdout, verbose=verbose)
         return 2 if any(g.errors for g in guides) else 0
 
+    from runner.preflight import preflight
     from runner.target import configured_target
 
     chosen = configured_target(config, target, keep=keep, read_only=read_only, strict=strict)
+    # A missing or refused token is one message before anything else is sent, not the same
+    # "not set" or 401 once per guide.
+    try:
+        preflight(guides, chosen)
+    except KeyboardInterrupt:
+        from runner.result import RunResult
+
+        _write_reports(RunResult(target=chosen.name), json_path, junitxml)
+        click.echo("verify-docs: interrupted during the preflight check; no guide was run",
+                   err=True)
+        return 130
+    except TargetError as exc:
+        if chosen.reach.since is None:
+            raise
+        # Nobody answers: one message, then every guide reported as not started, with the
+        # reports written (nothing is sent by _run_guides once the target counts as gone).
+        click.echo(f"verify-docs: {exc.message}", err=True)
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     outcome = _run_guides(guides, chosen, selection, config.jobs, color)
-    from runner.report.terminal import write_terminal
-
-    write_terminal(outcome.result, sys.stdout, verbose=verbose, color=color)
-    written = _write_reports(outcome.result, json_path, junitxml)
+    result = with_crashes(outcome.result, crashes)
+    forced = _write_terminal(result, verbose=verbose, color=color)
+    forced = max(forced, _write_reports(result, json_path, junitxml))
     if outcome.abandoned:
         click.echo("verify-docs: interrupted twice; reported what ran, cleanup abandoned",
                    err=True)
@@ -165,9 +202,36 @@ def _run(
         # Worker threads may still be waiting on the target; exiting normally would join them.
         os._exit(130)
     if outcome.interrupted:
-        click.echo("verify-docs: interrupted; cleaned up and reported what ran", err=True)
+        click.echo(f"verify-docs: interrupted; {_cleanup_said(outcome.result)}", err=True)
         return 130
-    return outcome.result.exit_status if written else max(2, outcome.result.exit_status)
+    status = result.exit_status
+    if status == 0 and planned and not any(g.steps for g in result.guides):
+        status = 5  # -k deselected every step there was
+    if forced:  # a report not written: never a pass, and a crash is a crash
+        status = max(forced, 0 if status == 5 else status)
+    files = crash_files(result)
+    if files:
+        click.echo("verify-docs: the runner itself failed (a bug, exit 4); traceback in "
+                   + ", ".join(files), err=True)
+    elif status == 5:
+        click.echo("verify-docs: no step was run: every step was held back by --read-only, "
+                   "deselected by -k or skipped (exit 5)", err=True)
+    return status
+
+
+def _write_terminal(result: RunResult, *, verbose: bool, color: bool) -> int:
+    """The terminal report; 4 (and one line naming a traceback file) if it crashed."""
+    from runner.report.terminal import write_terminal
+
+    try:
+        write_terminal(result, sys.stdout, verbose=verbose, color=color)
+    except Exception as exc:  # a bug in the report: the other reports are still written
+        from runner.crash import record_crash
+
+        click.echo(f"verify-docs: {record_crash(exc, 'writing the terminal report').message}",
+                   err=True)
+        return 4
+    return 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,8 +257,16 @@ def _run_guides(
     cancel = threading.Event()
     results: dict[int, GuideResult] = {}
 
+    unreachable: list[str] = []
+
     def one(number: int) -> GuideResult:
         guide = guides[number]
+        # Once the target stopped answering, every guide not yet started would only repeat
+        # its timeouts: the run ends there (sticky, even if the target comes back meanwhile).
+        since = unreachable[0] if unreachable else target.reach.since
+        if since is not None:
+            unreachable.append(since)
+            return not_started(guide, f"not started: target unreachable since {since}")
         wanted = selection.step_filter(guide) if selection is not None else None
         return run_guide(guide, target, selected=wanted, number=number, cancel=cancel)
 
@@ -238,7 +310,23 @@ def _run_guides(
         if number not in results:  # never started: reported, not left out
             results[number] = not_started(guide, "interrupted before the guide started")
     ordered = tuple(results[n] for n in sorted(results))
-    return _Outcome(RunResult(target=target.name, guides=ordered), interrupted, abandoned)
+    since = unreachable[0] if unreachable else target.reach.since
+    return _Outcome(RunResult(target=target.name, guides=ordered, unreachable=since),
+                    interrupted, abandoned)
+
+
+def _cleanup_said(result: RunResult) -> str:
+    """What an interrupted run did, truthfully: cleaned up only when nothing was left."""
+    left = len(result.leftovers)
+    if left:
+        return (f"reported what ran; {left} agent{'' if left == 1 else 's'} could not be "
+                "decommissioned (named above)")
+    kept = result.cleanup_counts()["kept"]
+    if kept:
+        return f"reported what ran; {kept} agent{'' if kept == 1 else 's'} kept (--keep)"
+    if result.target == "embedded":
+        return "reported what ran"
+    return "cleaned up and reported what ran"
 
 
 def _abandoned(path: str) -> GuideResult:
@@ -279,11 +367,13 @@ def _check_report_folders(json_path: str | None, junitxml: str | None) -> None:
                            f"folder, got no folder {str(folder)!r}")
 
 
-def _write_reports(result: Any, json_path: str | None, junitxml: str | None) -> bool:
-    """Write every report asked for; False (and a message) when one could not be written.
+def _write_reports(result: Any, json_path: str | None, junitxml: str | None) -> int:
+    """Write every report asked for: 0, else 2 when one could not be written, 4 when one
+    crashed (a bug: one line names its traceback file); each with a message.
 
     Each is tried even when another fails: nothing that can be reported is lost.
     """
+    from runner.crash import record_crash
     from runner.report.github import write_annotations, write_step_summary
     from runner.report.json_report import write_json
     from runner.report.junit import write_junit
@@ -294,20 +384,24 @@ def _write_reports(result: Any, json_path: str | None, junitxml: str | None) -> 
     if junitxml:
         writers.append((f"--junitxml {junitxml}", lambda: write_junit(result, Path(junitxml))))
     if os.environ.get("GITHUB_ACTIONS") == "true":
-        write_annotations(result, sys.stdout)
+        writers.append(("GitHub annotations", lambda: write_annotations(result, sys.stdout)))
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             writers.append((f"GITHUB_STEP_SUMMARY {summary}",
                             lambda: write_step_summary(result, Path(summary))))
-    written = True
+    forced = 0
     for what, write in writers:
         try:
             write()
         except OSError as exc:
             click.echo(f"verify-docs: {what}: cannot write the report: "
                        f"{exc.strerror or exc}", err=True)
-            written = False
-    return written
+            forced = max(forced, 2)
+        except Exception as exc:  # a bug in one report: the others are still written
+            click.echo(f"verify-docs: {record_crash(exc, f'writing {what}').message}",
+                       err=True)
+            forced = 4
+    return forced
 
 
 def _display(path: Path) -> str:

@@ -91,15 +91,18 @@ class GuideFile(pytest.File):
     _result: GuideResult | None = None
 
     def collect(self) -> list[pytest.Item]:
+        from runner.config import project_config
         from runner.plan import plan_guide
 
-        project = _project(self.config)
+        run = _project(self.config)
+        # `fixtures/` of the project the guide is in (as for the CLI), else the rootdir's.
+        project = project_config(self.path, run)
         self._guide = plan_guide(self.path, display_path=self._display(), root=project.root,
                                  fixtures=project.root / project.fixtures,
-                                 origin=project.documented_origin)
-        run = _session(self.config)
-        self._number = run.guides
-        run.guides += 1
+                                 origin=run.documented_origin)
+        session = _session(self.config)
+        self._number = session.guides
+        session.guides += 1
         if self._guide.errors:
             return [GuideErrorItem.from_parent(self, name="plan")]
         return [

@@ -13,8 +13,10 @@ import httpx
 from runner._plan_variables import field_variables
 from runner._run_blocks import Blocks
 from runner._run_reader import reader_problems, withheld_problem
+from runner._run_response import with_body
 from runner.cleanup import AgentLedger
 from runner.context import Binding, Context
+from runner.crash import record_crash
 from runner.errors import DocError, TargetError
 from runner.jq import PathNotFound, format_path, parse_path, render, select
 from runner.match import ExampleBook, match_response
@@ -69,9 +71,42 @@ def run_guide(
                               steps=tuple(results), target_fault=runner.target_fault,
                               cleanup=runner.close())
         raise Interrupted(partial) from None
-    cleanup = runner.close()
+    except Exception as exc:  # a bug between steps: its step says so
+        done = {id(result.step) for result in results}
+        pending = [step for step in guide.steps if id(step) not in done]
+        if pending:
+            results.append(runner.crashed(pending[0], exc, "running the guide"))
+            results.extend(runner.skipped(step, "not run: the runner crashed at an earlier "
+                                          "step") for step in pending[1:])
+        else:
+            crash = record_crash(exc, "running the guide", secrets=runner.secrets)
+            return _after_crash(guide, results, runner, crash.message, crash.path)
+    try:
+        cleanup = runner.close()
+    except Exception as exc:  # cleanup is reported crashed, never silent
+        crash = record_crash(exc, "cleaning up after the guide", secrets=runner.secrets)
+        return _after_crash(guide, results, runner, crash.message, crash.path, close=False)
     return GuideResult(path=guide.path, status=_guide_status(results), steps=tuple(results),
                        target_fault=runner.target_fault, cleanup=cleanup)
+
+
+def _after_crash(guide: Guide, results: list[StepResult], runner: _GuideRunner, message: str,
+                 path: str | None, *, close: bool = True) -> GuideResult:
+    """A guide whose runner crashed outside any step: what ran, and the crash as its error.
+
+    Its agents may remain, which the message must not hide.
+    """
+    cleanup: tuple[Cleanup, ...] = ()
+    if close:
+        cleanup = runner.close()
+    elif runner.session.isolation is not None:
+        # Cleanup itself crashed: what the ledger knows of is named as left, never lost.
+        cleanup = tuple(Cleanup(agent, "failed", "cleanup crashed (a bug in the runner)",
+                                tag=runner.session.isolation.tag)
+                        for agent in runner.ledger.leftovers())
+    return GuideResult(path=guide.path, status="error", steps=tuple(results),
+                       errors=((Source(guide.path, 1), message),),
+                       target_fault=runner.target_fault, cleanup=cleanup, crash=path or "")
 
 
 def not_started(guide: Guide, reason: str) -> GuideResult:
@@ -122,7 +157,8 @@ class _GuideRunner:
         clock = session.clock
         self.sender = Sender(self.client, session.retry, cancel=cancel,
                              sleep=clock.advance if clock else None,
-                             clock=clock.monotonic if clock else time.monotonic)
+                             clock=clock.monotonic if clock else time.monotonic,
+                             reach=session.reach)
         self.builder = RequestBuilder(session, self.context, self.book, self.secrets)
         self.ledger = AgentLedger()
         self.target_fault = False
@@ -133,6 +169,8 @@ class _GuideRunner:
         """Whether the last step sent a request that can change the server's state."""
         self.bound: set[str] = set()
         """The variables the last step bound (captures, assignments, response fields)."""
+        self.stage = "preparing the request"
+        """What the current step is doing, named when the runner crashes there."""
 
     def close(self) -> tuple[Cleanup, ...]:
         try:
@@ -148,11 +186,17 @@ class _GuideRunner:
         self, last: int, selected: Callable[[Step], bool] | None, results: list[StepResult]
     ) -> None:
         blocks = Blocks(strict=self.session.strict)
+        since: str | None = None
         for step in self.guide.steps[: last + 1]:
             if self.cancel is not None and self.cancel.is_set():
                 raise KeyboardInterrupt
             cause = blocks.cause(step)
-            if cause is not None:
+            # Once the target stopped answering (this guide or another), sending more only
+            # costs a timeout each: the rest of the guide is not run, its cleanup still is.
+            since = since or self.session.reach.since
+            if since is not None:
+                result = self.skipped(step, f"not run: target unreachable since {since}")
+            elif cause is not None:
                 result = self.skipped(step, cause[1])
                 blocks.skipped(step, cause[0])
             elif step.skip is not None:
@@ -166,9 +210,9 @@ class _GuideRunner:
             if selected is None or selected(step) or result.status in ("failed", "error"):
                 results.append(result)
 
-    def skipped(self, step: Step, reason: str) -> StepResult:
+    def skipped(self, step: Step, reason: str, *, held_back: bool = False) -> StepResult:
         return StepResult(step=step, status="skipped", method=step.method,
-                          url=self.secrets.mask(step.url), reason=reason)
+                          url=self.secrets.mask(step.url), reason=reason, held_back=held_back)
 
     def _error(self, step: Step, message: str, url: str | None = None,
                source: Source | None = None) -> StepResult:
@@ -178,7 +222,9 @@ class _GuideRunner:
                           reason=problem.message)
 
     def run_step(self, step: Step) -> StepResult:
-        """Resolve, send and match one step; never raises for the docs' or target's faults."""
+        """Resolve, send and match one step; never raises for the docs' or target's faults,
+        and a bug of the runner's own becomes an error at the step (exit 4), not a crash."""
+        self.stage = "preparing the request"
         try:
             return self._run_step(step)
         except RecursionError:
@@ -186,6 +232,16 @@ class _GuideRunner:
             # documented JSON is bounded when read): the step cannot be checked, not a crash.
             return self._error(step, "a JSON body is nested too deeply to check, expected "
                                      "at most a few hundred levels")
+        except Exception as exc:  # a bug: reported at its step, the run goes on
+            return self.crashed(step, exc, self.stage)
+
+    def crashed(self, step: Step, error: Exception, stage: str) -> StepResult:
+        """An unexpected exception at `step`: one line in the reports, the traceback in a file."""
+        crash = record_crash(error, f"{stage} ({step.source})", secrets=self.secrets)
+        problem = Problem(message=crash.message, source=step.source)
+        return StepResult(step=step, status="error", method=step.method,
+                          url=self.secrets.mask(step.url), problems=(problem,),
+                          reason=crash.message, crash=crash.path or "")
 
     def _run_step(self, step: Step) -> StepResult:
         self.changed_state, self.bound = False, set()
@@ -198,7 +254,8 @@ class _GuideRunner:
         except UnboundVariable as exc:
             if self.read_only_skip is not None:
                 return self.skipped(step, f"needs ${exc.name}, from the step at line "
-                                           f"{self.read_only_skip} that read-only mode skipped")
+                                           f"{self.read_only_skip} that read-only mode skipped",
+                                    held_back=True)
             withheld = self.context.withheld(exc.name)
             if withheld is not None:
                 return self._withheld(step, exc, withheld)
@@ -209,19 +266,24 @@ class _GuideRunner:
                                  strict=self.session.strict)
         if self.session.read_only and _changes_state(outbound.request):
             self.read_only_skip = step.source.line
-            return self.skipped(step, f"read-only mode: {outbound.request.method} changes state")
+            return self.skipped(step, f"read-only mode: {outbound.request.method} changes state",
+                                held_back=True)
         self.changed_state = _changes_state(outbound.request)
         url = self.secrets.mask(outbound.documented_url)
+        self.stage = "sending the request"
         try:
-            delivery = self._send(outbound, step.expected.code)
+            delivery = self._send(outbound, step.expected.code, str(step.source))
         except TargetError as exc:
             self.target_fault = True
             self.reached = self.reached or not exc.unreached
+            if not exc.unreached:  # maybe applied: a registration may have made an agent
+                self.ledger.unanswered(outbound.request.method, outbound.request.url.path)
             return self._error(step, exc.message, url)
         except DocError as exc:
             self.reached = True  # a connection was made: what the guide created is cleaned up
             return self._error(step, exc.message, url)
         self.reached = True
+        self.stage = "checking the response"
         return self._judge(step, outbound, delivery, url, reader)
 
     def _unbound(self, name: str) -> str:
@@ -248,8 +310,7 @@ class _GuideRunner:
         if self.session.isolation is not None:
             # The guide documents its own values, not the run-tagged ones that were sent.
             text = self.session.isolation.inbound_text(response.text)
-            response = httpx.Response(response.status_code, headers=response.headers,
-                                      content=text.encode(), request=request)
+            response = with_body(response, text.encode(), request)
         body = loads_or_none(response.text) if response.content else None
         self.ledger.observe(request.method, request.url.path, response.status_code, body)
         if body is not None:
@@ -291,7 +352,7 @@ class _GuideRunner:
         self.context.assign(name, value, source)
         self.bound.add(name)
 
-    def _send(self, outbound: Outbound, expected: int | None) -> Delivery:
+    def _send(self, outbound: Outbound, expected: int | None, where: str) -> Delivery:
         curl = outbound.curl
         seconds = curl.timeout if curl and curl.timeout else self.session.timeout
         timeout = httpx.Timeout(seconds, connect=curl.connect_timeout if curl else None)
@@ -301,6 +362,7 @@ class _GuideRunner:
             follow_redirects=bool(curl and curl.follow_redirects),
             max_redirects=curl.max_redirects if curl else 0,
             expected_status=expected,
+            where=where,
         )
 
     def _capture(self, step: Step, body: Any) -> list[Problem]:

@@ -14,6 +14,7 @@ FRONT_END = {"read", "shell", "curl", "http_block", "plan", "discover", "step",
              "docjson", "source", "errors", "jq", "status", "directive", "shapes"}
 # The engine returns data; only report and the entry points write output.
 ENGINE = {"run", "target", "context", "match", "selection", "isolation", "retry", "unify",
+          "crash", "preflight",
           "cleanup", "prepare", "sender"}
 FORBIDDEN_IN_FRONT_END = {"runner.report", "runner.cli", "runner.pytest_plugin", "fixtures",
                           "pytest", "rich", "click",

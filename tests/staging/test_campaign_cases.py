@@ -47,13 +47,13 @@ def test_a_retry_after_beyond_the_bound_is_not_waited_for(
     served: Served, tmp_path: Path
 ) -> None:
     def decide(n: int, method: str, path: str) -> str:
-        return "429-long" if n == 1 else "forward"
+        return "429-long" if n == 2 else "forward"  # 1: the preflight check
 
     with FaultProxy(served.address, Fault(decide=decide)) as proxy:
         done, report = verify(proxy.url, served.token, tmp_path, timeout=30)
     assert done.returncode == 3, done.stdout + done.stderr
     assert "beyond the 10 s bound" in report["guides"][0]["steps"][0]["problems"][0]["message"]
-    assert len(proxy.fault.seen) <= 3  # the refused POST, then at most the cleanup sweep
+    assert len(proxy.fault.seen) <= 4  # preflight, the refused POST, at most the sweep
     assert served.agents() == []
 
 

@@ -32,7 +32,8 @@ def test_clean_run_tags_emails_and_cleans_up(served: Served, tmp_path: Path) -> 
 
 def test_latency_429_bursts_and_503s_are_survived(served: Served, tmp_path: Path) -> None:
     def decide(n: int, method: str, path: str) -> str:
-        if n <= 2:
+        n -= 1  # the first request is the preflight check
+        if 1 <= n <= 2:
             return "429"
         return "503" if method == "GET" and n == 4 else "forward"
 
@@ -48,7 +49,7 @@ def test_dropped_registration_is_not_resent_and_is_still_cleaned_up(
     served: Served, tmp_path: Path
 ) -> None:
     def decide(n: int, method: str, path: str) -> str:
-        return "drop" if method == "POST" and n == 1 else "forward"
+        return "drop" if method == "POST" and n == 2 else "forward"  # 1: the preflight check
 
     with FaultProxy(served.address, Fault(decide=decide)) as proxy:
         done, report = verify(proxy.url, served.token, tmp_path)
@@ -63,7 +64,9 @@ def test_dropped_registration_is_not_resent_and_is_still_cleaned_up(
 def test_a_target_that_never_answers_ends_within_bounds(served: Served, tmp_path: Path) -> None:
     # A short step deadline bounds the cleanup too (it gets one deadline for all its requests).
     (tmp_path / "pyproject.toml").write_text("[tool.verify-docs]\nstep-deadline = 4\n")
-    with FaultProxy(served.address, Fault(decide=lambda n, m, p: "hang")) as proxy:
+    # The preflight check goes through; every request after it meets a target that hangs.
+    hang = Fault(decide=lambda n, m, p: "forward" if n == 1 else "hang")
+    with FaultProxy(served.address, hang) as proxy:
         done, report = verify(proxy.url, served.token, tmp_path, "--timeout", "1",
                               cwd=tmp_path, timeout=30)
     assert done.returncode == 3, done.stdout + done.stderr
@@ -118,7 +121,7 @@ def test_second_sigint_stops_waiting_for_cleanup_and_still_reports(
             env={**os.environ, "IDP_BOOTSTRAP_TOKEN": served.token})
         assert proc.stderr is not None
         deadline = time.monotonic() + 30
-        while not proxy.fault.seen:
+        while len(proxy.fault.seen) < 2:  # past the preflight check, into the guide
             assert time.monotonic() < deadline
             time.sleep(0.05)
         proc.send_signal(signal.SIGINT)
