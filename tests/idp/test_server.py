@@ -261,3 +261,37 @@ def test_two_equal_content_lengths_are_one(server: IdPServer) -> None:
         b"Content-Length: " + size + b"\r\nConnection: close\r\n\r\n" + body
     )
     assert _raw_exchange(server.port, request).startswith(b"HTTP/1.1 201 ")
+
+
+def _post_raw(server: IdPServer, framing: bytes, body: bytes) -> bytes:
+    token = server.idp.bootstrap_token.encode()
+    return _raw_exchange(
+        server.port,
+        b"POST /api/v1/agents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + b"\r\n"
+        b"Content-Type: application/json\r\n" + framing + b"\r\n" + body,
+    )
+
+
+@pytest.mark.parametrize(
+    ("framing", "body"),
+    [
+        # `"²".isdigit()` is true, and int() refused it: a traceback and a dropped connection.
+        ("Content-Length: ²\r\n".encode("latin-1"), b"{}"),
+        # int("-5", 16) is -5, and read(-5) waited for the client to close.
+        (b"Transfer-Encoding: chunked\r\n", b"-5\r\nhello\r\n0\r\n\r\n"),
+        (b"Transfer-Encoding: chunked\r\n", b"1_0\r\n0123456789abcdef\r\n0\r\n\r\n"),
+    ],
+    ids=["superscript-length", "negative-chunk", "underscore-chunk"],
+)
+def test_unreadable_framing_is_a_prompt_400(server: IdPServer, framing: bytes, body: bytes) -> None:
+    answer = _post_raw(server, framing, body)
+    assert answer.startswith(b"HTTP/1.1 400 "), answer
+    assert b"Connection: close" in answer
+
+
+def test_chunked_with_a_content_length_closes_the_connection(server: IdPServer) -> None:
+    body = json.dumps(AGENT).encode()
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+    answer = _post_raw(server, b"Transfer-Encoding: chunked\r\nContent-Length: 3\r\n", chunked)
+    assert answer.startswith(b"HTTP/1.1 201 "), answer
+    assert b"Connection: close" in answer
