@@ -223,3 +223,21 @@ def test_two_differing_content_lengths_are_400_in_process(idp: IdP) -> None:
         body=body,
     )
     assert idp.handle(same).status == 201
+
+
+def test_differing_content_lengths_on_token_answer_the_oauth_way(idp: IdP) -> None:
+    body = b"grant_type=client_credentials&client_id=x&client_secret=y"
+    response = idp.handle(
+        Request(
+            "POST",
+            "/api/v1/token",
+            headers={
+                "content-type": "application/x-www-form-urlencoded",
+                "content-length": f"{len(body)}, 5",
+            },
+            body=body,
+        )
+    )
+    assert response.status == 400
+    assert json.loads(response.body)["error"] == "invalid_request"
+    assert dict(response.headers)["Cache-Control"] == "no-store"
