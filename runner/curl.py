@@ -13,6 +13,7 @@ import httpx
 from runner._curl_body import FileReader, curl_escape, multipart
 from runner._curl_options import parse_args
 from runner._curl_printed import Printing
+from runner._curl_redirect import MAX_REDIRECTS, Redirects
 from runner._curl_state import (
     TOKEN,
     State,
@@ -66,7 +67,12 @@ class CurlRequest:
     """Every header curl sends, in curl's order (Host only when `-H Host:` sets it)."""
     body: bytes
     follow_redirects: bool = False
-    max_redirects: int = 50
+    max_redirects: int = MAX_REDIRECTS
+    """`--max-redirs` (curl's `-1`, unlimited, is bounded at curl's default)."""
+    custom_method: bool = False
+    """`-X` was given: curl keeps that method on every redirect hop."""
+    body_headers: frozenset[str] = frozenset()
+    """The headers curl added for the body (not the guide's), lower-cased."""
     timeout: float | None = None
     connect_timeout: float | None = None
     fail: bool = False
@@ -81,6 +87,12 @@ class CurlRequest:
     """The exact request target (path and query) curl puts on the request line."""
     printing: Printing = field(default_factory=Printing)
     """The options that decide what the reader sees (`-o`, `-i`, `-I`, `-f`, `-s`, `-w`...)."""
+
+    def redirects(self) -> Redirects | None:
+        """How `-L` follows redirects; None without `-L`."""
+        if not self.follow_redirects:
+            return None
+        return Redirects(self.max_redirects, self.custom_method, self.body_headers)
 
     def to_httpx(self) -> httpx.Request:
         """The request as httpx sends it (same method, target, headers and body bytes)."""
@@ -158,7 +170,8 @@ def build_request(
         method = state.method
 
     headers, secrets = default_headers(state, sent, named, is_json, source)
-    headers += _framing(state, kind, named, body, content_type)
+    framing = _framing(state, kind, named, body, content_type)
+    headers += framing
     for name, value in sent:
         if name.lower() == "authorization":
             secrets += [value, value.partition(" ")[2]]
@@ -176,7 +189,9 @@ def build_request(
         headers=tuple(headers),
         body=body,
         follow_redirects=state.flags.get("location", False),
-        max_redirects=int(redirects),
+        max_redirects=int(redirects) if int(redirects) >= 0 else MAX_REDIRECTS,
+        custom_method=state.method is not None,
+        body_headers=frozenset(name.lower() for name, _ in framing),
         timeout=seconds(state, "max-time", source),
         connect_timeout=seconds(state, "connect-timeout", source),
         fail=state.flags.get("fail", False) or state.flags.get("fail-with-body", False),

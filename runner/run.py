@@ -359,8 +359,7 @@ class _GuideRunner:
         return self.sender.send(
             outbound.request,
             timeout=timeout,
-            follow_redirects=bool(curl and curl.follow_redirects),
-            max_redirects=curl.max_redirects if curl else 0,
+            redirects=curl.redirects() if curl else None,
             expected_status=expected,
             where=where,
         )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import h11
 import httpx
 
+from runner._curl_redirect import Redirects, next_request
 from runner._target_reach import Reachability, is_unreachable
 from runner.errors import DocError, TargetError
 from runner.retry import RetryPolicy
@@ -66,8 +67,7 @@ class Sender:
         request: httpx.Request,
         *,
         timeout: httpx.Timeout,
-        follow_redirects: bool = False,
-        max_redirects: int = 0,
+        redirects: Redirects | None = None,
         idempotent: bool = False,
         expected_status: int | None = None,
         where: str | None = None,
@@ -86,7 +86,7 @@ class Sender:
         while True:
             try:
                 response = self._send_once(request, self._limited(timeout, started),
-                                           follow_redirects, max_redirects)
+                                           redirects)
             except httpx.HTTPError as exc:
                 sent = not isinstance(exc, _NOT_SENT)
                 ever_sent = ever_sent or sent
@@ -166,7 +166,7 @@ class Sender:
                            f"({'; '.join(retries)})")
 
     def _send_once(
-        self, request: httpx.Request, timeout: httpx.Timeout, follow: bool, hops: int
+        self, request: httpx.Request, timeout: httpx.Timeout, redirects: Redirects | None
     ) -> httpx.Response:
         request.extensions["timeout"] = timeout.as_dict()
         try:
@@ -176,13 +176,15 @@ class Sender:
             # body does not have, say): the request's fault, not the target's.
             raise DocError(f"the request cannot be sent as written: {exc}") from None
         origin = (request.url.scheme, request.url.host, request.url.port)
-        while follow and response.is_redirect and hops > 0:
-            nxt = response.next_request
+        hops = redirects.max_hops if redirects is not None else 0
+        while redirects is not None and response.is_redirect and hops > 0:
+            nxt = next_request(request, response, redirects)
             # Redirects stay on the target's origin, so credentials never travel elsewhere.
             if nxt is None or (nxt.url.scheme, nxt.url.host, nxt.url.port) != origin:
                 break
             hops -= 1
             nxt.extensions["timeout"] = timeout.as_dict()
-            response = self._client.send(nxt)
+            response.close()
+            request, response = nxt, self._client.send(nxt)
         return response
 
