@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -396,7 +397,7 @@ class _GuideRunner:
             request_body=mask(request.content.decode("utf-8", "replace"))[:_BODY_LIMIT],
             status=response.status_code,
             response_headers=mask_headers(response.headers.multi_items(), self.secrets),
-            response_body=mask(response.text)[:_BODY_LIMIT],
+            response_body=mask(_plain_json(response.text))[:_BODY_LIMIT],
             elapsed=elapsed,
         )
 
@@ -408,6 +409,16 @@ class _GuideRunner:
             actual=None if problem.actual is None else mask(problem.actual),
             severity=problem.severity,
         )
+
+
+def _plain_json(text: str) -> str:
+    """A JSON body with its needless `\\u` escapes written out, so that masking meets a secret
+    the server wrote as `\\u0073k_live…` in the form every later reader (-v, the body diff)
+    would decode it to; any other text as it is."""
+    if "\\u" not in text or not text.lstrip().startswith(("{", "[")):
+        return text
+    body = loads_or_none(text)
+    return text if body is None else json.dumps(body, indent=2, ensure_ascii=False)
 
 
 def _changes_state(request: httpx.Request) -> bool:
