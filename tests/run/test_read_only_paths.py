@@ -45,3 +45,38 @@ curl -s -X POST http://localhost:3000/api/v1/token/introspect \\
     run = run_guide_text(tmp_path, text, "--read-only")
     [step] = run.steps
     assert step["actual_status"] == 200, step
+
+
+def test_what_follows_a_held_back_write_is_held_back_too(tmp_path: Path) -> None:
+    # The list after a held-back registration would miss the agent and read as drift.
+    text = f"""\
+The list is empty at first (`200 OK`):
+
+```bash
+curl -s http://localhost:3000/api/v1/agents -H "Authorization: Bearer $BOOTSTRAP_TOKEN"
+```
+
+```bash
+curl -s -X POST http://localhost:3000/api/v1/agents \\
+  -H "Authorization: Bearer $BOOTSTRAP_TOKEN" -H "Content-Type: application/json" \\
+  -d '{BODY}'
+```
+
+Now it holds the agent (`200 OK`):
+
+```bash
+curl -s http://localhost:3000/api/v1/agents -H "Authorization: Bearer $BOOTSTRAP_TOKEN"
+```
+
+```json
+{{"data": [{{"email": "ro@acme.example", ...}}], "total": 1, ...}}
+```
+"""
+    run = run_guide_text(tmp_path, text, "--read-only")
+    assert run.exit == 0, run.output
+    first, write, after = run.steps
+    assert first["status"] == "passed"
+    assert write["status"] == after["status"] == "skipped"
+    assert after["actual_status"] is None
+    assert after["reason"] == (
+        f"read-only mode: follows the write at line {write['line']} that was held back")
