@@ -37,10 +37,11 @@ __all__ = [
 
 _PREFIX = "verify:"
 # Limits no real guide meets (the largest here is 26 KB, its largest fence 1.3 KB), so that a
-# hostile page is refused before a parser sees it: markdown-it takes seconds on a few hundred
-# KB of `[`, and tree-sitter's error recovery grows faster than the square of a broken
-# command's length (a 224 KB command took 28 s).
-MAX_GUIDE_BYTES = 256 * 1024
+# hostile page is refused before a parser sees it: markdown-it spends about 45 ms a KB on
+# lines of `![` (12 s for 256 KB on a busy 2-core machine, 6 s at this cap), and tree-sitter's
+# error recovery grows faster than the square of a broken command's length (a 224 KB command
+# took 28 s).
+MAX_GUIDE_BYTES = 128 * 1024
 MAX_FENCE_BYTES = 64 * 1024
 _FENCED = re.compile(r"\s*(```|~~~)")
 
