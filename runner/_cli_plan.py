@@ -8,10 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from runner.config import Config, project_config
-from runner.crash import record_crash
-from runner.result import RunResult
-from runner.source import Source
-from runner.step import Guide
+from runner.model import Guide, RunResult, Source
+from runner.run import record_crash
 
 __all__ = ["crash_files", "plan_guides", "with_crashes"]
 

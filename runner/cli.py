@@ -13,13 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from runner.errors import DocError, TargetError, VerifyDocsError
+from runner.model import DocError, TargetError, VerifyDocsError
 
 if TYPE_CHECKING:
-    from runner.result import GuideResult, RunResult
-    from runner.selection import Selection
-    from runner.step import Guide
-    from runner.target import Target
+    from runner.model import Guide, GuideResult, RunResult
+    from runner.run import Selection, Target
 
 __all__ = ["main"]
 
@@ -118,7 +116,7 @@ def _guarded(action: Callable[[], int]) -> int:
         click.echo("verify-docs: interrupted", err=True)
         return 130
     except Exception as exc:  # a bug nothing nearer caught: one line and a file, exit 4
-        from runner.crash import record_crash
+        from runner.run import record_crash
 
         click.echo(f"verify-docs: {record_crash(exc, 'running').message}", err=True)
         return 4
@@ -141,9 +139,9 @@ def _run(
 ) -> int:
     from runner._cli_plan import crash_files, plan_guides, with_crashes
     from runner.config import load_config, project_config
-    from runner.discover import find_guides
+    from runner.read import find_guides
     from runner.report.terminal import write_lint
-    from runner.selection import Selection
+    from runner.run import Selection
 
     # Settings come from the project the guides are in, then the current folder's.
     here = load_config()
@@ -156,7 +154,7 @@ def _run(
         guides = plan_guides(find_guides(paths or config.paths), config, here, _display,
                              crashes)
     except KeyboardInterrupt:
-        from runner.result import RunResult
+        from runner.model import RunResult
 
         _write_reports(RunResult(target=target or config.target), json_path, junitxml)
         click.echo("verify-docs: interrupted before any request was sent", err=True)
@@ -168,8 +166,8 @@ def _run(
         write_lint(guides, sys.stdout, verbose=verbose)
         return 2 if any(g.errors for g in guides) else 0
 
-    from runner.preflight import preflight
-    from runner.target import configured_target
+    from runner.run import configured_target
+    from runner.run.staging import preflight
 
     chosen = configured_target(config, target, keep=keep, read_only=read_only, strict=strict)
     # A missing or refused token is one message before anything else is sent, not the same
@@ -177,7 +175,7 @@ def _run(
     try:
         preflight(guides, chosen)
     except KeyboardInterrupt:
-        from runner.result import RunResult
+        from runner.model import RunResult
 
         _write_reports(RunResult(target=chosen.name), json_path, junitxml)
         click.echo("verify-docs: interrupted during the preflight check; no guide was run",
@@ -226,7 +224,7 @@ def _write_terminal(result: RunResult, *, verbose: bool, color: bool) -> int:
     try:
         write_terminal(result, sys.stdout, verbose=verbose, color=color)
     except Exception as exc:  # a bug in the report: the other reports are still written
-        from runner.crash import record_crash
+        from runner.run import record_crash
 
         click.echo(f"verify-docs: {record_crash(exc, 'writing the terminal report').message}",
                    err=True)
@@ -250,8 +248,8 @@ def _run_guides(
     """Run guides (in parallel up to `jobs`), keeping their order in the results."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from runner.model import RunResult
     from runner.report.terminal import Progress
-    from runner.result import RunResult
     from runner.run import Interrupted, not_started, run_guide
 
     cancel = threading.Event()
@@ -330,8 +328,7 @@ def _cleanup_said(result: RunResult) -> str:
 
 
 def _abandoned(path: str) -> GuideResult:
-    from runner.result import GuideResult
-    from runner.source import Source
+    from runner.model import GuideResult, Source
 
     return GuideResult(path=path, status="error", errors=((
         Source(path, 1),
@@ -373,10 +370,10 @@ def _write_reports(result: Any, json_path: str | None, junitxml: str | None) -> 
 
     Each is tried even when another fails: nothing that can be reported is lost.
     """
-    from runner.crash import record_crash
     from runner.report.github import write_annotations, write_step_summary
     from runner.report.json_report import write_json
     from runner.report.junit import write_junit
+    from runner.run import record_crash
 
     writers: list[tuple[str, Callable[[], None]]] = []
     if json_path:

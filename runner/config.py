@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from runner.errors import DocError
-from runner.source import Source
+from runner.model import DocError, Source
 
 __all__ = ["Config", "load_config", "project_config"]
 

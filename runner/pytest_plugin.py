@@ -13,9 +13,8 @@ import pytest
 
 if TYPE_CHECKING:
     from runner.config import Config
-    from runner.result import GuideResult, StepResult
-    from runner.step import Guide, Step
-    from runner.target import Target
+    from runner.model import Guide, GuideResult, Step, StepResult
+    from runner.run import Target
 
 __all__ = ["ReaderWarning", "pytest_addoption", "pytest_collect_file"]
 
@@ -64,7 +63,7 @@ class _Session:
 
     def target(self) -> Target:
         if self._target is None:
-            from runner.target import configured_target
+            from runner.run import configured_target
 
             self._target = configured_target(self.project, self._spec)
         return self._target

@@ -13,20 +13,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from runner.docjson import (
+from runner.model import (
     DocAny,
     DocArray,
     DocEllipsis,
+    DocError,
     DocObject,
     DocScalar,
     DocValue,
+    StepResult,
+    expected_class,
 )
-from runner.errors import DocError
-from runner.jq import Part, format_path, parse_path
-from runner.match import expected_class
+from runner.read.jq import Part, format_path, parse_path
 from runner.report.render import Segment, plain
-from runner.result import StepResult
 from runner.secrets import mask_jwts
+from runner.translate.docjson import documented_body
 
 __all__ = ["body_diff", "body_diff_text"]
 
@@ -109,7 +110,7 @@ def _bodies(result: StepResult) -> tuple[DocValue, Any] | None:
     ):
         return None
     try:
-        doc = documented.parsed_body()
+        doc = documented_body(documented)
         real = json.loads(exchange.response_body)
     except (DocError, ValueError, RecursionError):
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import TextIO
 
+from runner.model import Problem, RunResult, StepResult
 from runner.report.render import (
     cleanup_line,
     leftover_line,
@@ -13,7 +14,6 @@ from runner.report.render import (
     step_problems,
     summarize,
 )
-from runner.result import Problem, RunResult, StepResult
 from runner.secrets import mask_jwts
 
 __all__ = ["escape_data", "escape_property", "write_annotations", "write_step_summary"]

@@ -6,8 +6,8 @@ import json
 import os
 from typing import Any
 
+from runner.model import GuideResult, Problem, RunResult, StepResult
 from runner.report.render import problem_source, step_problems, summarize
-from runner.result import GuideResult, Problem, RunResult, StepResult
 from runner.secrets import mask_jwts
 
 __all__ = ["SCHEMA_VERSION", "to_json", "write_json"]

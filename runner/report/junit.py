@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+from runner.model import GuideResult, Problem, RunResult, StepResult
 from runner.report.render import (
     leftover_line,
     plain,
@@ -15,7 +16,6 @@ from runner.report.render import (
     step_problems,
     summarize,
 )
-from runner.result import GuideResult, Problem, RunResult, StepResult
 from runner.secrets import mask_jwts
 
 __all__ = ["to_junit", "write_junit"]

@@ -13,10 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 
-from runner.result import Exchange, Leftover, Problem, RunResult, StepResult
+from runner.model import Exchange, ExpectedStatus, Leftover, Problem, RunResult, Source, StepResult
 from runner.secrets import mask_headers, mask_jwts
-from runner.source import Source
-from runner.step import ExpectedStatus
 
 __all__ = [
     "Segment",

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn
 from rich.progress import Progress as RichProgress
 from rich.text import Text
 
+from runner.model import Guide, GuideResult, RunResult, Step, StepResult, Verdict
 from runner.report.body_diff import body_diff
 from runner.report.render import (
     Segment,
@@ -24,9 +25,7 @@ from runner.report.render import (
     step_problems,
     summarize,
 )
-from runner.result import GuideResult, RunResult, StepResult, Verdict
 from runner.secrets import mask_jwts
-from runner.step import Guide, Step
 
 __all__ = ["Progress", "should_color", "write_lint", "write_terminal"]
 

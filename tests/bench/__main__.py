@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from runner.discover import find_guides
+from runner.read.discover import find_guides
 from tests.bench.floor import FloorRun, run_floor
 from tests.bench.generate import GeneratedTree, generate_tree
 from tests.bench.load import CONNECTIONS, run_load

@@ -17,11 +17,11 @@ from typing import Generic, TypeVar
 
 from markdown_it import MarkdownIt
 
-from runner.plan import plan_guide
+from runner.model.result import GuideResult, RunResult
+from runner.plan.planner import plan_guide
 from runner.report.terminal import write_terminal
-from runner.result import GuideResult, RunResult
-from runner.run import run_guide
-from runner.target import EmbeddedTarget
+from runner.run.guide import run_guide
+from runner.run.target import EmbeddedTarget
 
 __all__ = [
     "RunnerRun",

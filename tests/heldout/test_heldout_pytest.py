@@ -31,7 +31,7 @@ def test_clean_guides_pass(pytester: pytest.Pytester) -> None:
     _docs(pytester, "clean/c01-register-and-read.md", "clean/c09-introspect-revoke.md")
     result = pytester.runpytest_subprocess("docs", "-v", "-p", "no:cacheprovider")
     # c01: 2 steps; c09: the agent-token recipe's steps and 4 of its own.
-    from runner.plan import plan_guide
+    from runner.plan.planner import plan_guide
 
     recipe = plan_guide(HERE.parent.parent / "fixtures" / "agent-token.md")
     assert recipe.steps and not recipe.errors

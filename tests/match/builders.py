@@ -6,8 +6,8 @@ from typing import Any, Literal
 
 import httpx
 
-from runner.source import Source
-from runner.step import DocumentedResponse, ExpectedStatus, Step
+from runner.model.source import Source
+from runner.model.step import DocumentedResponse, ExpectedStatus, Step
 
 __all__ = ["GUIDE", "STATUS_LINE", "response", "step"]
 

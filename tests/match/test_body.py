@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from runner._curl_printed import Printing
-from runner.errors import DocError
-from runner.match import match_response
-from runner.unify import ExampleBook
+from runner.match.response import match_response
+from runner.match.unify import ExampleBook
+from runner.model.errors import DocError
+from runner.model.printing import Printing
 
 from .builders import response, step
 

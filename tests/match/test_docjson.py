@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from runner.docjson import (
-    DocAny,
-    DocArray,
-    DocEllipsis,
-    DocObject,
-    DocScalar,
-    DocValue,
-    has_error_shape,
-    parse_documented_json,
-    top_level_keys,
-)
-from runner.errors import DocError
-from runner.source import Source
+from runner.model.document import DocAny, DocArray, DocEllipsis, DocObject, DocScalar, DocValue
+from runner.model.errors import DocError
+from runner.model.source import Source
+from runner.translate.docjson import has_error_shape, parse_documented_json, top_level_keys
 
 AT = Source("docs/guide.md", 20)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from runner.match import match_response
-from runner.unify import ExampleBook
+from runner.match.response import match_response
+from runner.match.unify import ExampleBook
 
 from .builders import response, step
 

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from runner.errors import DocError
-from runner.jq import (
+from runner.model.errors import DocError
+from runner.model.source import Source
+from runner.read.jq import (
     WILDCARD,
     PathNotFound,
     format_path,
@@ -20,7 +21,6 @@ from runner.jq import (
     render,
     select,
 )
-from runner.source import Source
 
 DOC: dict[str, Any] = {
     "access_token": "eyJ.a.b",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from runner.match import match_response
-from runner.shell import Invocation, parse_script
-from runner.source import Source
-from runner.step import Capture
-from runner.unify import ExampleBook
+from runner.match.response import match_response
+from runner.match.unify import ExampleBook
+from runner.model.command import Invocation
+from runner.model.source import Source
+from runner.model.step import Capture
+from runner.translate.shell.script import parse_script
 
 from .builders import response, step
 

@@ -12,12 +12,12 @@ from typing import Any
 import httpx
 import pytest
 
-from runner.errors import DocError
-from runner.match import match_response
-from runner.plan import plan_text
-from runner.result import Problem
-from runner.step import Step
-from runner.unify import ExampleBook
+from runner.match.response import match_response
+from runner.match.unify import ExampleBook
+from runner.model.errors import DocError
+from runner.model.result import Problem
+from runner.model.step import Step
+from runner.plan.planner import plan_text
 
 from .builders import response
 

@@ -13,8 +13,8 @@ from typing import Any
 import jwt
 import pytest
 
-from runner.match import match_response
-from runner.unify import ExampleBook
+from runner.match.response import match_response
+from runner.match.unify import ExampleBook
 
 from .builders import response, step
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from runner.shapes import example_of, prefix_fits, same_shape, shape_of, shortened
+from runner.translate.shapes import example_of, prefix_fits, same_shape, shape_of, shortened
 
 UUID = "a3f7c821-4b1e-4c2a-9f3d-1e2b3c4d5e6f"
 JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl"

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from runner.match import expected_class, match_response, status_matches
-from runner.source import Source
-from runner.step import ExpectedStatus
-from runner.unify import ExampleBook
+from runner.match.response import match_response
+from runner.match.unify import ExampleBook
+from runner.model.source import Source
+from runner.model.step import ExpectedStatus, expected_class, status_matches
 
 from .builders import STATUS_LINE, response, step
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from runner.match import match_response
-from runner.source import Source
-from runner.unify import Binding, ExampleBook
+from runner.match.response import match_response
+from runner.match.unify import Binding, ExampleBook
+from runner.model.source import Source
 
 from .builders import response, step
 

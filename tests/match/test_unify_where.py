@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from runner.source import Source
-from runner.unify import Binding, ExampleBook
+from runner.match.unify import Binding, ExampleBook
+from runner.model.source import Source
 
 EXAMPLE = "a3f7c821-4b2e-4d8f-9c1a-7e5b3d2f1a09"
 OTHER_EXAMPLE = "5e5e5e5e-5e5e-4e5e-8e5e-5e5e5e5e5e5e"

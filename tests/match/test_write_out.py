@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from runner._curl_write_out import PrintedFacts, parse_write_out
 from runner.cli import cli
-from runner.plan import plan_text
+from runner.plan.planner import plan_text
+from runner.translate.curl.write_out import PrintedFacts, parse_write_out, write_out_matches
 
 FACTS = PrintedFacts(status=201, headers={"content-type": "application/json"}, size=42,
                      method="POST")
@@ -34,8 +34,8 @@ FACTS = PrintedFacts(status=201, headers={"content-type": "application/json"}, s
 def test_what_curl_prints_for_a_transfer(fmt: str, printed: str, drifted: str) -> None:
     write_out = parse_write_out(fmt)
     assert write_out is not None
-    assert write_out.matches(printed, FACTS)
-    assert not write_out.matches(drifted, FACTS)
+    assert write_out_matches(write_out, printed, FACTS)
+    assert not write_out_matches(write_out, drifted, FACTS)
 
 
 def test_formats_that_cannot_be_checked_are_left_alone() -> None:

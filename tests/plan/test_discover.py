@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from runner.discover import find_guides
-from runner.errors import DocError
+from runner.model.errors import DocError
+from runner.read.discover import find_guides
 
 
 def test_files_and_folders(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runner.plan import plan_text
+from runner.plan.planner import plan_text
 
 GUIDE = """\
 # Literal ids

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from runner.plan import plan_guide, plan_text
+from runner.plan.planner import plan_guide, plan_text
 
 
 def errors(text: str, **kwargs: object) -> list[tuple[int, str]]:

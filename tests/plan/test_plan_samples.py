@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from runner.plan import plan_guide, plan_text
-from runner.source import Source
-from runner.step import Capture, ExpectedStatus, Guide, Step
+from runner.model.source import Source
+from runner.model.step import Capture, ExpectedStatus, Guide, Step
+from runner.plan.planner import plan_guide, plan_text
 
 SAMPLES = Path(__file__).parents[1] / "samples"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runner.errors import DocError
-from runner.plan import plan_text
-from runner.read import read_markdown
+from runner.model.errors import DocError
+from runner.plan.planner import plan_text
+from runner.read.markdown import read_markdown
 
 # Pieces that reach the interesting paths: fences, prompts, directives, shell, http.
 _PIECES = st.sampled_from(

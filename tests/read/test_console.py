@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runner._shell_console import ConsoleCommand, split_console
+from runner.translate.shell.console import ConsoleCommand, split_console
 
 
 def test_commands_and_outputs() -> None:

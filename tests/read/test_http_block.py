@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from runner.errors import DocError
-from runner.http_block import http_variables, parse_http, parse_http_request
-from runner.source import Source
-from runner.step import DocumentedResponse, HttpRequest
+from runner.model.errors import DocError
+from runner.model.source import Source
+from runner.model.step import DocumentedResponse, HttpRequest
+from runner.translate.http_block import http_variables, parse_http, parse_http_request
 
 AT = Source("g.md", 10)
 

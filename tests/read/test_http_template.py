@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from runner.http_block import fill_template
-from runner.shell import UnboundVariable
-from runner.source import Source
+from runner.model.source import Source
+from runner.translate.http_block import fill_template
+from runner.translate.shell.script import UnboundVariable
 
 AT = Source("g.md", 7)
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from runner.errors import DocError
-from runner.read import Directive, Document, Fence, Prose, read_markdown, read_path
-from runner.source import Source
+from runner.model.errors import DocError
+from runner.model.source import Source
+from runner.read.markdown import Directive, Document, Fence, Prose, read_markdown, read_path
 
 SAMPLES = Path(__file__).parents[1] / "samples"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runner._status_phrase import find_status_phrase
+from runner.plan.status_phrase import find_status_phrase
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from runner.result import Cleanup, Exchange, GuideResult, Problem, RunResult, StepResult
-from runner.source import Source
-from runner.step import DocumentedResponse, ExpectedStatus, Guide, Step
+from runner.model.result import Cleanup, Exchange, GuideResult, Problem, RunResult, StepResult
+from runner.model.source import Source
+from runner.model.step import DocumentedResponse, ExpectedStatus, Guide, Step
 
 __all__ = [
     "GOLDEN",

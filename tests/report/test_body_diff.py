@@ -10,14 +10,14 @@ from typing import Any, Literal
 
 import httpx
 
-from runner.match import ExampleBook, match_response
+from runner.match.response import ExampleBook, match_response
+from runner.model.result import Exchange, GuideResult, RunResult, StepResult, Verdict
+from runner.model.source import Source
+from runner.model.step import DocumentedResponse, ExpectedStatus, Step
 from runner.pytest_plugin import _describe
 from runner.report.body_diff import HEADER, body_diff, body_diff_text
 from runner.report.render import plain
 from runner.report.terminal import write_terminal
-from runner.result import Exchange, GuideResult, RunResult, StepResult, Verdict
-from runner.source import Source
-from runner.step import DocumentedResponse, ExpectedStatus, Step
 
 GUIDE = "docs/guide.md"
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZ2VudCJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ"

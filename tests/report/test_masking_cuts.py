@@ -7,12 +7,12 @@ from types import SimpleNamespace
 
 import httpx
 
-from runner.match import ExampleBook, match_response
-from runner.plan import plan_text
-from runner.result import Problem
-from runner.run import _BODY_LIMIT, _GuideRunner
-from runner.secrets import SecretSet
-from runner.step import Step
+from runner.match.response import ExampleBook, match_response
+from runner.model.result import Problem
+from runner.model.step import Step
+from runner.plan.planner import plan_text
+from runner.run.guide import _BODY_LIMIT, _GuideRunner
+from runner.secrets.masking import SecretSet
 
 # Opaque, 55 characters, no JWT: only the SecretSet can find it.
 TOKEN = "opaque-bootstrap-0123456789-abcdefghijklmnopqrstuvwxyz"

@@ -11,13 +11,13 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
+from runner.model.result import Cleanup, Exchange, GuideResult, Problem, RunResult, StepResult
+from runner.model.source import Source
 from runner.report.github import write_annotations, write_step_summary
 from runner.report.json_report import write_json
 from runner.report.junit import write_junit
 from runner.report.terminal import write_terminal
-from runner.result import Cleanup, Exchange, GuideResult, Problem, RunResult, StepResult
-from runner.secrets import MASK, SecretSet
-from runner.source import Source
+from runner.secrets.masking import MASK, SecretSet
 from tests.report.samples import make_step
 
 JWT = (

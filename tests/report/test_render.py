@@ -8,7 +8,9 @@ import runner.report.json_report as json_report
 import runner.report.junit as junit
 import runner.report.render as render
 import runner.report.terminal as terminal
-import runner.secrets as secrets
+import runner.secrets.masking as secrets
+from runner.model.result import Exchange, Problem, StepResult
+from runner.model.source import Source
 from runner.report.github import escape_data, escape_property
 from runner.report.render import (
     plain,
@@ -19,8 +21,6 @@ from runner.report.render import (
     step_problems,
     summarize,
 )
-from runner.result import Exchange, Problem, StepResult
-from runner.source import Source
 from tests.report.samples import make_step, sample_result
 
 

@@ -10,7 +10,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from runner.secrets import (
+from runner.secrets.masking import (
     MASK,
     Secret,
     SecretSet,

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from runner.model.result import GuideResult, Problem, RunResult, StepResult
+from runner.model.source import Source
 from runner.report.github import escape_data, write_annotations, write_step_summary
 from runner.report.json_report import to_json
 from runner.report.junit import to_junit
 from runner.report.render import summarize
 from runner.report.terminal import write_terminal
-from runner.result import GuideResult, Problem, RunResult, StepResult
-from runner.source import Source
 from tests.report.samples import READER_WARNING, make_step, sample_result
 
 GUIDE = "docs/guides/warned.md"

@@ -12,17 +12,17 @@ import httpx
 import pytest
 import respx
 
-from runner.cleanup import AgentLedger
-from runner.isolation import Isolation
-from runner.plan import plan_text
+from runner.model.result import Cleanup, GuideResult, RunResult
+from runner.plan.planner import plan_text
 from runner.report.github import write_annotations
 from runner.report.json_report import to_json
 from runner.report.junit import to_junit
 from runner.report.terminal import write_terminal
-from runner.result import Cleanup, GuideResult, RunResult
-from runner.retry import RetryPolicy
-from runner.run import run_guide
-from runner.target import Session, TargetOptions, UrlTarget
+from runner.run.guide import run_guide
+from runner.run.isolation import Isolation
+from runner.run.retry import RetryPolicy
+from runner.run.staging.cleanup import AgentLedger
+from runner.run.target import Session, TargetOptions, UrlTarget
 
 ORIGIN = "https://staging.example"
 TOKEN = "bootstrap-secret-token-value"
@@ -225,8 +225,8 @@ def test_an_embedded_run_has_an_empty_account() -> None:
 
 def test_cleanup_budget_is_a_setting_that_reaches_the_session(tmp_path: Path) -> None:
     from runner.config import load_config
-    from runner.errors import DocError
-    from runner.target import configured_target
+    from runner.model.errors import DocError
+    from runner.run.target import configured_target
 
     (tmp_path / "pyproject.toml").write_text("[tool.verify-docs]\ncleanup-budget = 45\n")
     config = load_config(tmp_path)

@@ -7,10 +7,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from runner.errors import DocError
-from runner.plan import plan_text
-from runner.run import run_guide
-from runner.target import EmbeddedTarget, Session, TargetOptions
+from runner.model.errors import DocError
+from runner.plan.planner import plan_text
+from runner.run.guide import run_guide
+from runner.run.target import EmbeddedTarget, Session, TargetOptions
 
 GUIDE = """# Health of the API
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from runner._plan_variables import field_variables, suggest_variable
-from runner.context import Context
-from runner.plan import plan_text
-from runner.source import Source
+from runner.model.source import Source
+from runner.plan.planner import plan_text
+from runner.plan.variables import field_variables, suggest_variable
+from runner.run.context import Context
 from tests.run.guide_runs import REGISTER, line_of, run_guide_text
 
 

@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from runner.cli import cli
-from runner.errors import DocError
-from runner.plan import plan_guide
-from runner.selection import Selection
-from runner.step import Guide
+from runner.model.errors import DocError
+from runner.model.step import Guide
+from runner.plan.planner import plan_guide
+from runner.run.selection import Selection
 
 ROOT = Path(__file__).resolve().parents[2]
 DEVELOPERS = ROOT / "docs" / "developers"

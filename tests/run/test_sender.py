@@ -8,9 +8,9 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from runner.errors import TargetError
-from runner.retry import RetryPolicy
-from runner.sender import Sender
+from runner.model.errors import TargetError
+from runner.run.retry import RetryPolicy
+from runner.run.sender import Sender
 
 URL = "http://localhost:3000/api/v1/agents"
 TIMEOUT = httpx.Timeout(5.0)

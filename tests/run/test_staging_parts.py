@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from runner.config import Config, load_config
-from runner.errors import DocError
-from runner.isolation import Isolation, new_run_id
-from runner.retry import RetryPolicy
+from runner.model.errors import DocError
+from runner.run.isolation import Isolation, new_run_id
+from runner.run.retry import RetryPolicy
 
 ISO = Isolation(tag="r7f3a-1", fields=frozenset({"email"}))
 

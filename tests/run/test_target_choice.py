@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from runner.cli import cli
-from runner.target import EmbeddedTarget, UrlTarget, make_target
+from runner.run.target import EmbeddedTarget, UrlTarget, make_target
 
 GUIDE = Path(__file__).parents[1] / "e2e" / "guides" / "clean-register.md"
 # Nothing listens on the discard port: a run sent there fails, and the token would go with it.

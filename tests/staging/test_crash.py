@@ -15,11 +15,11 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-import runner.cleanup
 import runner.plan
 import runner.report.junit
-import runner.run
-import runner.sender
+import runner.run.guide
+import runner.run.sender
+import runner.run.staging.cleanup
 from runner.cli import cli
 from tests.staging.conftest import GUIDE, Served, assert_clean
 
@@ -38,7 +38,7 @@ def _plan(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _send(monkeypatch: pytest.MonkeyPatch, seen: list[str]) -> None:
-    real = runner.sender.Sender.send
+    real = runner.run.sender.Sender.send
 
     def send(self: Any, request: httpx.Request, **options: Any) -> Any:
         # The fetch-back step (GET /agents/ID), after the agent was registered.
@@ -47,11 +47,11 @@ def _send(monkeypatch: pytest.MonkeyPatch, seen: list[str]) -> None:
             raise RuntimeError(f"forced while sending with {request.headers['Authorization']}")
         return real(self, request, **options)
 
-    monkeypatch.setattr(runner.sender.Sender, "send", send)
+    monkeypatch.setattr(runner.run.sender.Sender, "send", send)
 
 
 def _match(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = runner.run.match_response
+    real = runner.run.guide.match_response
     calls: list[int] = []
 
     def match_response(*args: Any, **options: Any) -> Any:
@@ -60,7 +60,7 @@ def _match(monkeypatch: pytest.MonkeyPatch) -> None:
             raise KeyError("forced while matching")
         return real(*args, **options)
 
-    monkeypatch.setattr(runner.run, "match_response", match_response)
+    monkeypatch.setattr(runner.run.guide, "match_response", match_response)
 
 
 def _report(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -71,14 +71,14 @@ def _report(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _cleanup(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = runner.cleanup.AgentLedger.decommission
+    real = runner.run.staging.cleanup.AgentLedger.decommission
 
     def decommission(self: Any, client: Any, session: Any, *args: Any, **options: Any) -> Any:
         if session.isolation.tag.endswith("-1"):  # the second guide's cleanup only
             raise AttributeError("forced while cleaning up")
         return real(self, client, session, *args, **options)
 
-    monkeypatch.setattr(runner.cleanup.AgentLedger, "decommission", decommission)
+    monkeypatch.setattr(runner.run.staging.cleanup.AgentLedger, "decommission", decommission)
 
 
 STAGES: dict[str, Callable[..., None]] = {

@@ -7,9 +7,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from runner.errors import DocError
-from runner.retry import RetryPolicy
-from runner.sender import Sender
+from runner.model.errors import DocError
+from runner.run.retry import RetryPolicy
+from runner.run.sender import Sender
 from tests.staging.conftest import Served, assert_clean, verify
 
 GUIDE = """\

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-from runner._curl_printed import Answer
+from runner.translate.curl.printed import Answer
 
 __all__ = ["ANSWERS", "AnswerServer"]
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from runner.curl import to_request
-from runner.errors import DocError
+from runner.model.errors import DocError
+from runner.translate.curl.request import to_request
 from tests.translate.echo import EchoServer, comparable, run_real_curl
 from tests.translate.test_curl_corpus import _names_something
 

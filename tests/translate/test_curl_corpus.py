@@ -17,8 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from runner.curl import to_request
-from runner.errors import DocError
+from runner.model.errors import DocError
+from runner.translate.curl.request import to_request
 from tests.translate.echo import EchoServer, comparable, run_real_curl
 
 # curlconverter's fixtures (MIT, see its LICENSE), kept in the repository so CI always has them.

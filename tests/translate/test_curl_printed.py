@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from runner._curl_printed import Printed, printed, screen
-from runner.curl import build_request
+from runner.translate.curl.printed import Printed, printed, screen
+from runner.translate.curl.request import build_request
 from tests.translate.answers import ANSWERS, AnswerServer
 
 # Every option that changes what a reader sees, alone and combined as guides combine them.

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from runner.curl import build_request
-from runner.retry import RetryPolicy
-from runner.sender import Sender
+from runner.run.retry import RetryPolicy
+from runner.run.sender import Sender
+from runner.translate.curl.request import build_request
 
 Hop = tuple[str, tuple[tuple[str, str], ...], bytes]
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from runner.curl import build_request, to_request
-from runner.errors import DocError
-from runner.source import Source
+from runner.model.errors import DocError
+from runner.model.source import Source
+from runner.translate.curl.request import build_request, to_request
 
 SOURCE = Source("docs/guide.md", 12)
 

@@ -16,11 +16,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from runner.curl import build_request, to_request
-from runner.errors import DocError
-from runner.plan import plan_text
-from runner.shell import parse_script
-from runner.source import Source
+from runner.model.errors import DocError
+from runner.model.source import Source
+from runner.plan.planner import plan_text
+from runner.translate.curl.request import build_request, to_request
+from runner.translate.shell.script import parse_script
 from tests.translate.echo import EchoServer, run_real_curl
 
 GUIDE = Source("docs/guide.md", 20)

@@ -14,17 +14,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-import runner._shell_parse
-import runner._shell_syntax
-import runner.read
-from runner._curl_body import MAX_FILE_BYTES
+import runner.read.markdown
+import runner.translate.shell.parse
+import runner.translate.shell.syntax
 from runner.cli import cli
-from runner.curl import build_request
-from runner.errors import DocError
-from runner.plan import plan_guide, plan_text
-from runner.read import MAX_FENCE_BYTES, MAX_GUIDE_BYTES, Fence, read_markdown, read_path
-from runner.shell import MAX_SHELL_BYTES, parse_script
-from runner.source import Source
+from runner.model.errors import DocError
+from runner.model.source import Source
+from runner.plan.planner import plan_guide, plan_text
+from runner.read.markdown import MAX_FENCE_BYTES, MAX_GUIDE_BYTES, Fence, read_markdown, read_path
+from runner.translate.curl.body import MAX_FILE_BYTES
+from runner.translate.curl.request import build_request
+from runner.translate.shell.script import MAX_SHELL_BYTES, parse_script
 
 # The probe's case: one unterminated default, then words that tree-sitter's error recovery
 # revisits over and over (224 KB took 28 s).
@@ -35,26 +35,26 @@ _BROKEN = "curl ${A:-" + "a b " * 56_000
 def tree_sitter_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """Every length of text handed to tree-sitter while the test runs."""
     calls: list[int] = []
-    real = runner._shell_syntax.parse_tree
+    real = runner.translate.shell.syntax.parse_tree
 
     def counted(data: bytes) -> object:
         calls.append(len(data))
         return real(data)
 
-    monkeypatch.setattr(runner._shell_parse, "parse_tree", counted)
+    monkeypatch.setattr(runner.translate.shell.parse, "parse_tree", counted)
     yield calls
 
 
 @pytest.fixture
 def markdown_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     calls: list[int] = []
-    real = runner.read._parse
+    real = runner.read.markdown._parse
 
     def counted(text: str) -> object:
         calls.append(len(text))
         return real(text)
 
-    monkeypatch.setattr(runner.read, "_parse", counted)
+    monkeypatch.setattr(runner.read.markdown, "_parse", counted)
     yield calls
 
 

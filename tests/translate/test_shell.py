@@ -1,4 +1,4 @@
-"""runner.shell: the supported bash subset, its expansion rules, its positions and its errors."""
+"""runner.translate.shell: the supported bash subset, its expansion, its positions and errors."""
 
 from __future__ import annotations
 
@@ -10,12 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from runner.errors import DocError
-from runner.shell import (
-    Assignment,
-    CommandSubstitution,
-    Invocation,
-    Script,
+from runner.model.command import Assignment, CommandSubstitution, Invocation, Script
+from runner.model.errors import DocError
+from runner.model.source import Source
+from runner.translate.shell.script import (
     UnboundVariable,
     expand_argv,
     expand_string,
@@ -23,7 +21,6 @@ from runner.shell import (
     parse_script,
     prefix_environment,
 )
-from runner.source import Source
 
 GUIDE = Source("docs/guide.md", 20)
 
@@ -447,9 +444,9 @@ def test_large_code_points_do_not_crash_the_parser() -> None:
     # tree-sitter-bash's scanner reads out of bounds (a segfault) on large code points after
     # `{`, `$` or `-`; run it in a child: a regression fails this test, not the session.
     child = (
-        "from runner.errors import DocError\n"
-        "from runner.shell import parse_script\n"
-        "from runner.source import Source\n"
+        "from runner.model.errors import DocError\n"
+        "from runner.translate.shell.script import parse_script\n"
+        "from runner.model.source import Source\n"
         "for cp in range(0x10000, 0x110000, 257):\n"
         "    c = chr(cp)\n"
         "    try:\n"

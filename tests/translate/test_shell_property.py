@@ -1,4 +1,4 @@
-"""runner.shell on arbitrary input: only DocError ever comes out, and quoting round-trips."""
+"""runner.translate.shell on arbitrary input: only DocError comes out, quoting round-trips."""
 
 from __future__ import annotations
 
@@ -8,18 +8,15 @@ import shlex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from runner.errors import DocError
-from runner.shell import (
-    Assignment,
-    Invocation,
-    Script,
-    Word,
+from runner.model.command import Assignment, Invocation, Script, Word
+from runner.model.errors import DocError
+from runner.model.source import Source
+from runner.translate.shell.script import (
     expand_argv,
     expand_string,
     parse_script,
     prefix_environment,
 )
-from runner.source import Source
 
 GUIDE = Source("docs/guide.md", 7)
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,0 +1,18 @@
+"""Run: a step and its context -> a real response, matched; targets, sending, retries."""
+
+from __future__ import annotations
+
+from runner.run.crash import record_crash
+from runner.run.guide import Interrupted, not_started, run_guide
+from runner.run.selection import Selection
+from runner.run.target import Target, configured_target
+
+__all__ = [
+    "Interrupted",
+    "Selection",
+    "Target",
+    "configured_target",
+    "not_started",
+    "record_crash",
+    "run_guide",
+]
