@@ -80,7 +80,7 @@ def test_every_step_skipped_by_a_directive_exits_5(tmp_path: Path) -> None:
 
 def test_guides_without_any_step_pass(tmp_path: Path) -> None:
     # Index pages only: nothing was held back, deselected or skipped, so nothing is missing
-    # (the held-out suite's c17-index.md says the same).
+    # (the acceptance suite's c17-index.md says the same).
     (tmp_path / "index.md").write_text("# Guides\n\nSee [the first](first.md).\n")
     status, output = _invoke(str(tmp_path / "index.md"))
     assert status == 0, output

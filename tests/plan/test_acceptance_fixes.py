@@ -1,4 +1,4 @@
-"""Fixes found by the held-out guides: error lines on continuation lines, unclosed comments."""
+"""Fixes found by the acceptance guides: error lines on continuation lines, unclosed comments."""
 
 from __future__ import annotations
 

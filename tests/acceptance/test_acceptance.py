@@ -1,4 +1,4 @@
-"""Held-out guides (clean, drifted, malformed) through the CLI: verdicts, lines, exits, secrets.
+"""Acceptance guides (clean, drifted, malformed) through the CLI: verdicts, lines, exits, secrets.
 
 Every expected line is found by searching the guide for marker text, never written as a
 number, so the expectations say *what* a verdict points at.
@@ -46,7 +46,7 @@ class P:
 
 @dataclass(frozen=True)
 class G:
-    """What one held-out guide must produce."""
+    """What one acceptance guide must produce."""
 
     exit: int
     steps: tuple[S, ...] = ()
@@ -359,7 +359,7 @@ def _cases() -> list[Any]:
 
 
 @pytest.mark.parametrize("name", _cases())
-def test_heldout_guide(tmp_path: Path, name: str) -> None:
+def test_acceptance_guide(tmp_path: Path, name: str) -> None:
     guide = HERE / name
     want = EXPECTED[name]
     code, report, outputs = _run(tmp_path, guide)

@@ -1,4 +1,4 @@
-"""A handful of held-out guides through the pytest plugin: items, outcomes, lines, no secrets."""
+"""A handful of acceptance guides through the pytest plugin: items, outcomes, lines, no secrets."""
 
 from __future__ import annotations
 
