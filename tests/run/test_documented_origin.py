@@ -6,6 +6,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import respx
 
 from runner.model.errors import DocError
 from runner.plan.planner import plan_text
@@ -25,7 +26,9 @@ curl -s https://api.sentryagent.ai/api/v1/agents -H "Authorization: Bearer $BOOT
 
 
 def _session(origin: str, documented: str) -> Session:
-    return Session(transport=httpx.MockTransport(lambda r: httpx.Response(200)), origin=origin,
+    # Only `rewrite` is asked: a peer with no routes, which would refuse any request sent.
+    peer = respx.Router()
+    return Session(transport=httpx.MockTransport(peer.handler), origin=origin,
                    documented_origin=documented)
 
 
