@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from runner.translate.json_body import read_json
+
 __all__ = ["Isolation", "new_run_id"]
 
 
@@ -75,9 +77,8 @@ class Isolation:
         if not body:
             return body
         if "json" in content_type:
-            try:
-                parsed = json.loads(body)
-            except (ValueError, RecursionError):
+            ok, parsed = read_json(body)
+            if not ok:
                 return body
             rewritten = self._rewrite(parsed)
             # Untouched bodies keep curl's exact bytes; only a tagged one is serialized again.

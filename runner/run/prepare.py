@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 
@@ -16,9 +14,12 @@ from runner.run.target import Session
 from runner.secrets import SecretSet
 from runner.translate.curl import CurlRequest, build_request
 from runner.translate.http_block import fill_template
+from runner.translate.json_body import loads_or_none
 from runner.translate.shell import expand_argv, expand_word
 
-__all__ = ["Outbound", "RequestBuilder"]
+# `loads_or_none` is named here only for run/guide.py, which still imports it from this module;
+# its home is runner.translate.json_body.
+__all__ = ["Outbound", "RequestBuilder", "loads_or_none"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,11 +136,3 @@ class RequestBuilder:
 def _refuse_substitution(invocation: Invocation) -> str:
     raise DocError("a command substitution `$(...)` is only run in "
                    "`export NAME=$(curl ... | jq -r FILTER)`", invocation.source)
-
-
-def loads_or_none(text: str) -> Any:
-    """JSON, or None when the text is not JSON."""
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):  # nested too deeply for Python: not JSON to us
-        return None

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 import httpx
 
 from runner.model import DocError, Guide, TargetError
-from runner.run.prepare import loads_or_none
 from runner.run.sender import Sender
 from runner.run.target import Session, Target, UrlTarget
+from runner.translate.json_body import loads_or_none
 
 __all__ = ["TOKEN_VARIABLE", "preflight"]
 
