@@ -10,7 +10,11 @@ from urllib.parse import urlsplit
 
 from runner.model import DocError, Source
 
-__all__ = ["Config", "load_config", "project_config"]
+__all__ = ["DOCUMENTED_ORIGIN", "Config", "load_config", "project_config"]
+
+DOCUMENTED_ORIGIN = "http://localhost:3000"
+"""The origin guides are written against unless `documented-origin` says otherwise: the one
+definition the planner's refusal and the run stage's rewrite both read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +24,7 @@ class Config:
     paths: tuple[str, ...] = ("docs/",)
     """Guides to run when none are named; from pyproject.toml, relative to its folder."""
     target: str = "embedded"
-    documented_origin: str = "http://localhost:3000"
+    documented_origin: str = DOCUMENTED_ORIGIN
     unique_fields: tuple[str, ...] = ("email",)
     fixtures: str = "fixtures"
     """The folder of `requires=` recipes; from pyproject.toml, relative to its folder."""

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from runner.config import DOCUMENTED_ORIGIN
 from runner.model import (
     CommandSubstitution,
     DocError,
@@ -27,36 +26,17 @@ from runner.translate.curl import (
     State,
     apply,
     build_request,
-    default_port,
-    origin_parts,
     parse_args,
     printing_of,
+    same_origin,
 )
 from runner.translate.shell import expand_argv, expand_word
 
-__all__ = ["Display", "curl_display", "documented_origin", "http_display", "step_name"]
+__all__ = ["Display", "curl_display", "http_display", "step_name"]
 
-_DOCUMENTED = ContextVar("documented_origin", default="http://localhost:3000")
-"""The origin guides are written against (`[tool.verify-docs] documented-origin`).
-
-A context variable rather than a parameter: it is set once per plan, and threading it
-through every planner function would tie them all to configuration they never read.
-"""
-
-
-@contextmanager
-def documented_origin(origin: str) -> Iterator[None]:
-    """Plan with another documented origin than the design's `http://localhost:3000`."""
-    token = _DOCUMENTED.set(origin.rstrip("/"))
-    try:
-        yield
-    finally:
-        _DOCUMENTED.reset(token)
-
-
-def _base() -> str:
+def _base(origin: str) -> str:
     """What `$BASE_URL` stands for in the guides (the run stage moves it to the target)."""
-    return _DOCUMENTED.get() + "/api/v1"
+    return origin + "/api/v1"
 _DATA_OPTIONS = frozenset(
     {"-d", "--data", "--data-raw", "--data-binary", "--data-urlencode", "--data-ascii",
      "--json", "-F", "--form", "--form-string", "-T", "--upload-file"}
@@ -94,8 +74,12 @@ def _sentinel(index: int) -> str:
     return f"vdplaceholder{index}x"
 
 
-def curl_display(command: Invocation, cwd: Path | None) -> Display:
+def curl_display(
+    command: Invocation, cwd: Path | None, origin: str = DOCUMENTED_ORIGIN
+) -> Display:
     """Method and URL as curl would send them, variables shown as `${NAME}`.
+
+    `origin` is the documented origin (`[tool.verify-docs] documented-origin`, no trailing `/`).
 
     Raises DocError for a curl command curl itself would refuse (unknown flag, ...).
     """
@@ -104,7 +88,7 @@ def curl_display(command: Invocation, cwd: Path | None) -> Display:
     back: dict[str, str] = {}
     for index, name in enumerate(names):
         if name == "BASE_URL":
-            env[name] = _base()
+            env[name] = _base(origin)
         else:
             env[name] = _sentinel(index)
             back[env[name]] = "${" + name + "}"
@@ -123,13 +107,13 @@ def curl_display(command: Invocation, cwd: Path | None) -> Display:
             stdin = " ".join(expand_word(command.stdin, env, lambda _: substituted)).encode()
         request = build_request(argv, cwd=cwd, stdin=stdin, source=command.source)
     except NotImplementedError:
-        return _fallback(command)
+        return _fallback(command, origin)
     except DocError as error:
         # A refusal caused by a placeholder says nothing about the guide.
         if any(sentinel in error.message for sentinel in back):
-            return _fallback(command)
+            return _fallback(command, origin)
         raise _at_word(error, command) from None
-    _check_origin(request.url, command.source, allowed=back)
+    _check_origin(request.url, command.source, origin, allowed=back)
     url = restore(request.url)
     printing = request.printing
     if printing.output is not None:
@@ -169,22 +153,22 @@ def _at_word(error: DocError, command: Invocation) -> DocError:
     return DocError(error.message, named[0].source)
 
 
-def _shown(word: Word) -> str:
+def _shown(word: Word, origin: str) -> str:
     """A word as text with its variables left as `${NAME}`."""
     out: list[str] = []
     for part in word.parts:
         if isinstance(part, Literal):
             out.append(part.text)
         elif isinstance(part, Parameter):
-            out.append(_base() if part.name == "BASE_URL" else "${" + part.name + "}")
+            out.append(_base(origin) if part.name == "BASE_URL" else "${" + part.name + "}")
         elif isinstance(part, CommandSubstitution):
             out.append("$(...)")
     return "".join(out)
 
 
-def _fallback(command: Invocation) -> Display:
+def _fallback(command: Invocation, origin: str) -> Display:
     """A best guess from the words alone, when curl's translation cannot say."""
-    words = [_shown(word) for word in command.argv[1:]]
+    words = [_shown(word, origin) for word in command.argv[1:]]
     method: str | None = None
     url: str | None = None
     has_data = head = False
@@ -230,29 +214,30 @@ def _fallback_printing(words: list[str], source: Source) -> Printing | None:
     return printing_of(state)
 
 
-def http_display(request: HttpRequest) -> Display:
-    """Method and URL of an http block, `{{NAME}}` shown as `${NAME}`."""
+def http_display(request: HttpRequest, origin: str = DOCUMENTED_ORIGIN) -> Display:
+    """Method and URL of an http block, `{{NAME}}` shown as `${NAME}` (`origin` as for
+    `curl_display`)."""
     target = request.target
     while "{{" in target and "}}" in target.split("{{", 1)[1]:
         head, rest = target.split("{{", 1)
         name, tail = rest.split("}}", 1)
         target = head + "${" + name.strip() + "}" + tail
-    target = target.replace("${BASE_URL}", _base()).replace("$BASE_URL", _base())
+    target = target.replace("${BASE_URL}", _base(origin)).replace("$BASE_URL", _base(origin))
     where = request.source
     if target.startswith("/"):
         index, host = next(((i, v) for i, (k, v) in enumerate(request.headers)
                             if k.lower() == "host"), (0, None))
-        url = (f"http://{host}" if host else _DOCUMENTED.get()) + target
+        url = (f"http://{host}" if host else origin) + target
         if host:
             # Headers follow the request line one per line: point at the Host header itself.
             where = request.source.at(request.source.line + 1 + index)
     else:
         url = target
-    _check_origin(url, where, allowed={})
+    _check_origin(url, where, origin, allowed={})
     return Display(name=step_name(request.method, url), method=request.method, url=url)
 
 
-def _check_origin(url: str, source: Source, *, allowed: Mapping[str, str]) -> None:
+def _check_origin(url: str, source: Source, origin: str, *, allowed: Mapping[str, str]) -> None:
     """A documented URL on another host is refused before anything is sent.
 
     Hosts that come from a variable (a placeholder here) are checked when the step runs.
@@ -264,8 +249,7 @@ def _check_origin(url: str, source: Source, *, allowed: Mapping[str, str]) -> No
         return
     if "$" in host or any(sentinel in host for sentinel in allowed):
         return
-    origin = _DOCUMENTED.get()
-    if (scheme, host, port or default_port(scheme)) != origin_parts(origin):
+    if not same_origin(scheme, host, port, origin):
         shown = f"{scheme}://{parts.netloc}"
         raise DocError(f"request to {shown} refused: guides may only call the documented "
                        f"origin {origin}, which is moved to the target", source)

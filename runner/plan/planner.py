@@ -10,8 +10,9 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from runner.config import DOCUMENTED_ORIGIN
 from runner.model import Assignment, Capture, DocError, DocumentedResponse, Guide, Source, Step
-from runner.plan.display import documented_origin, http_display
+from runner.plan.display import http_display
 from runner.plan.links import linked_fixtures, local_links
 from runner.plan.lint import check_variables, literal_examples
 from runner.plan.shell_fence import (
@@ -86,9 +87,11 @@ def _merge(first: Directive | None, second: Directive) -> Directive:
 class _Planner:
     """Walks a document's blocks once, in order, pairing requests with their responses."""
 
-    def __init__(self, document: Document, cwd: Path | None) -> None:
+    def __init__(self, document: Document, cwd: Path | None, origin: str) -> None:
         self.document = document
         self.cwd = cwd
+        self.origin = origin
+        """The documented origin: what `$BASE_URL` stands for, the only host a URL may name."""
         self.out = _Planned()
         self.blocks: list[_RequestBlock] = []
         self.pending: Directive | None = None
@@ -142,7 +145,7 @@ class _Planner:
         elif fence.lang == "http":
             try:
                 request = parse_http_request(fence.text, fence.source.at(fence.content_line))
-                shown = http_display(request)
+                shown = http_display(request, self.origin)
             except DocError as error:
                 self.out.error(error, fence.source)
                 return
@@ -165,7 +168,7 @@ class _Planner:
                     f"{MAX_SHELL_BYTES_PER_GUIDE} bytes per guide, got {self.shell_bytes} "
                     "by this block")))
             return
-        planned = plan_shell_fence(fence, self.cwd)
+        planned = plan_shell_fence(fence, self.cwd, self.origin)
         for error in planned.errors:
             self.out.error(error, fence.source)
         paired: list[tuple[Draft, tuple[Assignment, ...]]] = []
@@ -312,12 +315,12 @@ def _display_path(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-def _plan_document(document: Document, cwd: Path | None) -> _Planned:
-    return _Planner(document, cwd).plan()
+def _plan_document(document: Document, cwd: Path | None, origin: str) -> _Planned:
+    return _Planner(document, cwd, origin).plan()
 
 
 def _with_fixtures(
-    planned: _Planned, folder: Path | None, stack: tuple[Path, ...],
+    planned: _Planned, folder: Path | None, stack: tuple[Path, ...], origin: str,
     included: set[Path] | None = None,
 ) -> _Planned:
     """Prepend the steps of every required fixture (planned recursively) to a file's steps.
@@ -351,7 +354,7 @@ def _with_fixtures(
             continue
         included.add(file.resolve())
         shown = _display_path(file)
-        sub = _plan_file(file, shown, folder, (*stack, file.resolve()), included)
+        sub = _plan_file(file, shown, folder, (*stack, file.resolve()), origin, included)
         merged.fixtures.update(sub.fixtures)
         merged.fixtures[shown] = (file.resolve(), sub.links)
         merged.steps += sub.steps
@@ -367,7 +370,7 @@ def _with_fixtures(
 
 
 def _plan_file(
-    path: Path, shown: str, folder: Path | None, stack: tuple[Path, ...],
+    path: Path, shown: str, folder: Path | None, stack: tuple[Path, ...], origin: str,
     included: set[Path] | None = None,
 ) -> _Planned:
     try:
@@ -376,9 +379,9 @@ def _plan_file(
         failed = _Planned()
         failed.error(error, Source(shown, 1))
         return failed
-    planned = _plan_document(document, path.parent)
+    planned = _plan_document(document, path.parent, origin)
     planned.links = local_links(document.links, path.parent)
-    return _with_fixtures(planned, folder, stack, included)
+    return _with_fixtures(planned, folder, stack, origin, included)
 
 
 def _guide(path: str, planned: _Planned) -> Guide:
@@ -416,21 +419,22 @@ def plan_guide(
         if root is None:
             root = find_root(path.resolve().parent)
         fixtures = None if root is None else root / "fixtures"
-    if origin is None:
-        return _guide(shown, _plan_file(path, shown, fixtures, (path.resolve(),)))
-    with documented_origin(origin):
-        return _guide(shown, _plan_file(path, shown, fixtures, (path.resolve(),)))
+    documented = DOCUMENTED_ORIGIN if origin is None else origin.rstrip("/")
+    return _guide(shown, _plan_file(path, shown, fixtures, (path.resolve(),), documented))
 
 
 def plan_text(
-    text: str, path: str, *, cwd: Path | None = None, root: Path | None = None
+    text: str, path: str, *, cwd: Path | None = None, root: Path | None = None,
+    origin: str = DOCUMENTED_ORIGIN,
 ) -> Guide:
-    """Plan Markdown text as if read from `path` (tests); `cwd` is where `@file`s are read."""
+    """Plan Markdown text as if read from `path` (tests); `cwd` is where `@file`s are read,
+    `origin` the documented origin."""
     document = read_markdown(text, path)
     if root is None and cwd is not None:
         root = find_root(cwd.resolve())
     folder = None if root is None else root / "fixtures"
-    planned = _plan_document(document, cwd)
+    documented = origin.rstrip("/")
+    planned = _plan_document(document, cwd, documented)
     if cwd is not None:
         planned.links = local_links(document.links, cwd)
-    return _guide(path, _with_fixtures(planned, folder, ()))
+    return _guide(path, _with_fixtures(planned, folder, (), documented))

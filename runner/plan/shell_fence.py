@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from runner.config import DOCUMENTED_ORIGIN
 from runner.model import (
     Assignment,
     Capture,
@@ -169,7 +170,7 @@ def _not_run(command: Invocation) -> Note:
 
 
 def _plan_script(
-    script: Script, plan: ShellPlan, cwd: Path | None, hidden: bool,
+    script: Script, plan: ShellPlan, cwd: Path | None, origin: str, hidden: bool,
     console_response: DocumentedResponse | None = None,
 ) -> None:
     """Turn parsed commands into drafts, assignments and notes."""
@@ -183,7 +184,7 @@ def _plan_script(
                 except DocError as error:
                     plan.errors.append(error)
                     continue
-                draft = _draft(substitution.command, cwd, hidden, plan, (capture,))
+                draft = _draft(substitution.command, cwd, origin, hidden, plan, (capture,))
                 if draft is not None:
                     plan.items.append(draft)
             elif any(isinstance(p, CommandSubstitution) for p in command.value.parts):
@@ -199,7 +200,7 @@ def _plan_script(
             else:
                 plan.items.append(command)
         elif command.program == "curl":
-            draft = _draft(command, cwd, hidden, plan, ())
+            draft = _draft(command, cwd, origin, hidden, plan, ())
             if draft is not None:
                 plan.items.append(draft)
         elif (disguised := _disguised_curl(command)) is not None:
@@ -283,7 +284,7 @@ def _substitutions(command: Invocation) -> Iterator[CommandSubstitution]:
 
 
 def _draft(
-    command: Invocation, cwd: Path | None, hidden: bool, plan: ShellPlan,
+    command: Invocation, cwd: Path | None, origin: str, hidden: bool, plan: ShellPlan,
     captures: tuple[Capture, ...],
 ) -> Draft | None:
     # The run stage runs no `$(...)` inside a request: refuse it now, before anything is sent.
@@ -296,7 +297,7 @@ def _draft(
         plan.errors.append(unchecked)
         return None
     try:
-        display = curl_display(command, cwd)
+        display = curl_display(command, cwd, origin)
     except DocError as error:
         plan.errors.append(error)
         return None
@@ -320,8 +321,11 @@ def _console_response(output: str, line: int, path: str) -> DocumentedResponse:
     )
 
 
-def plan_shell_fence(fence: Fence, cwd: Path | None) -> ShellPlan:
-    """Parse a shell or console fence; errors are collected, not raised."""
+def plan_shell_fence(
+    fence: Fence, cwd: Path | None, origin: str = DOCUMENTED_ORIGIN
+) -> ShellPlan:
+    """Parse a shell or console fence; errors are collected, not raised (`origin`: the
+    documented origin, as for `curl_display`)."""
     plan = ShellPlan()
     path = fence.source.path
     first = next((line for line in fence.text.split("\n") if line.strip()), "")
@@ -344,7 +348,7 @@ def plan_shell_fence(fence: Fence, cwd: Path | None) -> ShellPlan:
                 else:
                     plan.items.append(Note(Source(path, command.line), _unread(error)))
                 continue
-            _plan_script(script, plan, cwd, fence.hidden, response)
+            _plan_script(script, plan, cwd, origin, fence.hidden, response)
         return plan
     try:
         script = parse_script(fence.text, source=Source(path, fence.content_line))
@@ -354,7 +358,7 @@ def plan_shell_fence(fence: Fence, cwd: Path | None) -> ShellPlan:
         else:
             plan.items.append(Note(fence.source, _unread(error)))
         return plan
-    _plan_script(script, plan, cwd, fence.hidden)
+    _plan_script(script, plan, cwd, origin, fence.hidden)
     return plan
 
 

@@ -7,21 +7,21 @@ can only ever talk to its target's origin.
 from __future__ import annotations
 
 import os
+import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import httpx
 
-from runner.config import Config
+from runner.config import DOCUMENTED_ORIGIN, Config
 from runner.model import DocError, TargetError
 from runner.run.isolation import Isolation, new_run_id
 from runner.run.reach import Reachability
 from runner.run.retry import RetryPolicy
-from runner.translate.curl import origin_parts
+from runner.translate.curl import same_origin
 
 __all__ = [
-    "DOCUMENTED_ORIGIN",
     "EmbeddedTarget",
     "Session",
     "Target",
@@ -31,9 +31,6 @@ __all__ = [
     "configured_target",
     "make_target",
 ]
-
-DOCUMENTED_ORIGIN = "http://localhost:3000"
-
 
 @dataclass(frozen=True, slots=True)
 class Session:
@@ -73,7 +70,7 @@ class Session:
 
     def rewrite(self, url: httpx.URL) -> httpx.URL:
         """Move a documented URL onto the target, refusing every other origin."""
-        if _origin_of(url) != origin_parts(self.documented_origin):
+        if not same_origin(url.scheme, url.host, url.port, self.documented_origin):
             shown = f"{url.scheme}://{url.host}" + (f":{url.port}" if url.port else "")
             raise DocError(
                 f"request to {shown} refused: guides may only call the documented origin "
@@ -99,10 +96,6 @@ class TargetOptions:
     strict: bool = False
     documented_origin: str = DOCUMENTED_ORIGIN
     cleanup_budget: float = 120.0
-
-
-def _origin_of(url: httpx.URL) -> tuple[str, str, int]:
-    return url.scheme, url.host, url.port or (443 if url.scheme == "https" else 80)
 
 
 class Target:
@@ -200,6 +193,14 @@ class UrlTarget(Target):
         self._bootstrap_token = bootstrap_token
         self._options = options or TargetOptions()
         self.reach = Reachability()
+        self._tls: ssl.SSLContext | None = None
+
+    def _tls_context(self) -> ssl.SSLContext:
+        # httpx builds a TLS context for every transport, loading the CA bundle each time
+        # (40 to 80 ms, more than a guide's requests on loopback); one serves every session.
+        if self._tls is None:
+            self._tls = httpx.create_ssl_context()
+        return self._tls
 
     def open(self, number: int = 0) -> Session:
         options = self._options
@@ -209,7 +210,7 @@ class UrlTarget(Target):
             variables["BOOTSTRAP_TOKEN"] = self._bootstrap_token
             secrets = (self._bootstrap_token,)
         return Session(
-            transport=httpx.HTTPTransport(retries=0),
+            transport=httpx.HTTPTransport(retries=0, verify=self._tls_context()),
             origin=self._origin,
             documented_origin=options.documented_origin,
             variables=variables,

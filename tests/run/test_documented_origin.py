@@ -44,8 +44,8 @@ def test_only_the_documented_origin_is_moved() -> None:
 def test_a_guide_written_against_another_origin_runs_on_the_embedded_idp(
     tmp_path: Path,
 ) -> None:
-    # The planner's early origin check knows only the design's default origin, so plan a
-    # guide whose host comes from a variable and let the run stage decide.
+    # Planned against the design's default origin (plan_text's), so the early check passes a
+    # guide whose host comes from a variable and the run stage decides.
     text = GUIDE.replace("https://api.sentryagent.ai/api/v1", "$BASE_URL")
     guide = plan_text(text, str(tmp_path / "g.md"))
     assert guide.errors == ()
@@ -53,3 +53,10 @@ def test_a_guide_written_against_another_origin_runs_on_the_embedded_idp(
     result = run_guide(guide, EmbeddedTarget(options=options))
     assert [s.status for s in result.steps] == ["passed"]
     assert result.steps[0].url == "https://api.sentryagent.ai/api/v1/agents"
+
+
+def test_the_planner_refuses_every_origin_but_the_documented_one(tmp_path: Path) -> None:
+    path = str(tmp_path / "g.md")
+    assert plan_text(GUIDE, path, origin="https://api.sentryagent.ai/").errors == ()
+    [(_, message)] = plan_text(GUIDE, path).errors
+    assert "refused" in message and "http://localhost:3000" in message

@@ -8,7 +8,7 @@ from runner.translate.curl.printed import Screen, is_meter, screen, split_docume
 from runner.translate.curl.redirect import Redirects, next_request
 from runner.translate.curl.request import CurlRequest, build_request, to_request
 from runner.translate.curl.state import PRINTING_OPTIONS, State, apply, printing_of
-from runner.translate.curl.url import default_port, origin_parts
+from runner.translate.curl.url import same_origin
 from runner.translate.curl.write_out import (
     PrintedFacts,
     parse_write_out,
@@ -26,14 +26,13 @@ __all__ = [
     "State",
     "apply",
     "build_request",
-    "default_port",
     "is_meter",
     "next_request",
-    "origin_parts",
     "parse_args",
     "parse_write_out",
     "printing_of",
     "render_write_out",
+    "same_origin",
     "screen",
     "split_documented",
     "to_request",

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from runner.model import DocError, Source
 
-__all__ = ["CurlUrl", "default_port", "origin_parts", "parse_url"]
+__all__ = ["CurlUrl", "parse_url", "same_origin"]
 
 # curl takes `word:/` as a scheme (one to three slashes; `localhost:3000` is a host).
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(/*)")
@@ -115,16 +115,25 @@ def _encode_high(text: str) -> str:
     )
 
 
-def default_port(scheme: str) -> int:
+def _default_port(scheme: str) -> int:
     """The port an http(s) URL without one is sent to."""
     return 443 if scheme == "https" else 80
 
 
 @functools.lru_cache(maxsize=16)
-def origin_parts(origin: str) -> tuple[str, str, int]:
+def _origin_parts(origin: str) -> tuple[str, str, int]:
     """An origin's (scheme, host, port); pure and asked for every request, so cached."""
     parts = urlsplit(origin)
-    return parts.scheme, parts.hostname or "", parts.port or default_port(parts.scheme)
+    return parts.scheme, parts.hostname or "", parts.port or _default_port(parts.scheme)
+
+
+def same_origin(scheme: str, host: str, port: int | None, origin: str) -> bool:
+    """Whether a URL's scheme, host and port (None: the scheme's default) are `origin`'s.
+
+    The one comparison of a request's origin with the documented one: the planner's early
+    refusal and the run stage's rewrite must agree on what "the documented origin" is.
+    """
+    return (scheme, host, port or _default_port(scheme)) == _origin_parts(origin)
 
 
 def parse_url(raw: str, source: Source | None, *, globoff: bool = False) -> CurlUrl:
