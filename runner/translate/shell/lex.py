@@ -202,16 +202,9 @@ class WordLexer:
             _mark(mask, close + 1 - i)
             return close + 1
         if byte == 0x22:  # double quote
-            builder.text(b"")
-            j = i + 1
-            while True:
-                if j >= end:
-                    raise self.error(i, 'unterminated double quote: expected a closing `"`')
-                if data[j] == 0x22:
-                    break
-                j = self._quoted_char(builder, j, end, mode, default=False)
-            _mark(mask, j + 1 - i)
-            return j + 1
+            stop = self._double_quoted(builder, i, end, mode)
+            _mark(mask, stop - i)
+            return stop
         if byte == 0x24:  # dollar
             quoted = mode is not Mode.ARGUMENT
             stop = self._dollar(builder, i, end, quoted=quoted, in_quotes=False, mode=mode)
@@ -368,16 +361,20 @@ class WordLexer:
         if data.startswith(b"$'", k):
             return self._ansi_c(builder, k, end)  # bash still decodes `$'...'` here
         if data[k] == 0x22:
-            builder.text(b"")
-            j = k + 1
-            while True:
-                if j >= end:
-                    raise self.error(k, 'unterminated double quote: expected a closing `"`')
-                if data[j] == 0x22:
-                    return j + 1
-                # Nested quotes follow double-quote rules, even in a heredoc body.
-                j = self._quoted_char(builder, j, end, Mode.VALUE, default=False)
+            # Nested quotes follow double-quote rules, even in a heredoc body.
+            return self._double_quoted(builder, k, end, Mode.VALUE)
         return self._quoted_char(builder, k, end, mode, default=True)
+
+    def _double_quoted(self, builder: PartBuilder, i: int, end: int, mode: Mode) -> int:
+        """`"..."` opening at `i`: its parts into `builder`; the offset after the closing `"`."""
+        builder.text(b"")
+        j = i + 1
+        while True:
+            if j >= end:
+                raise self.error(i, 'unterminated double quote: expected a closing `"`')
+            if self.data[j] == 0x22:
+                return j + 1
+            j = self._quoted_char(builder, j, end, mode, default=False)
 
     def _ansi_c(self, builder: PartBuilder, i: int, end: int) -> int:
         """`$'...'`: bash's ANSI-C escapes, decoded."""
