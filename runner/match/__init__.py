@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from runner.match.response import ExampleBook, match_response
+from runner.match.response import ExampleBook, ResponseMatch, compare_response, match_response
 
 __all__ = [
     "ExampleBook",
+    "ResponseMatch",
+    "compare_response",
     "match_response",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from runner.match.pairs import one_each
 from runner.match.unify import Binding, ExampleBook
@@ -38,7 +38,16 @@ from runner.translate.shapes import (
     unlike_shape,
 )
 
-__all__ = ["BodyMatcher", "show"]
+__all__ = ["BodyMatcher", "Paired", "show"]
+
+
+class Paired(NamedTuple):
+    """How one array with a `...` gap or `unordered=` was compared: the real item each
+    documented one was held against. An array with neither pairs item i with real item i."""
+
+    indexes: dict[int, int]
+    """Documented position (in `DocArray.items`, gaps counted) -> real index."""
+    unordered: bool
 
 
 def show(value: Any) -> str:
@@ -80,6 +89,9 @@ class BodyMatcher:
         self.strict = strict
         self.problems: list[Problem] = []
         self.bindings: list[Binding] = []
+        self.pairs: dict[tuple[Part, ...], Paired] = {}
+        """The pairing of every array that was not compared item by item in order, by path:
+        what the body diff draws, so it shows the items that were really compared."""
 
     def _child(self) -> BodyMatcher:
         return BodyMatcher(
@@ -198,51 +210,60 @@ class BodyMatcher:
         return not trial.problems and self._accepts(trial)
 
     def _ordered(self, doc: DocArray, real: list[Any], parts: list[Part]) -> None:
-        segments: list[list[DocValue]] = [[]]
-        for item in doc.items:
-            if isinstance(item, DocEllipsis):
+        if not doc.more:
+            whole = [item for item in doc.items if not isinstance(item, DocEllipsis)]
+            if len(real) != len(whole):
+                where = format_path(parts)
+                self._fail(f"{where} has {_items(len(real))}, the guide shows {len(whole)}",
+                           doc.source, parts, _items(len(whole)), _items(len(real)))
+            for index, (each, got) in enumerate(zip(whole, real, strict=False)):
+                self.value(each, got, [*parts, index])
+            return
+        # Runs of documented items between the gaps, each item with its documented position.
+        segments: list[list[tuple[int, DocValue]]] = [[]]
+        for position, node in enumerate(doc.items):
+            if isinstance(node, DocEllipsis):
                 segments.append([])
             else:
-                segments[-1].append(item)
-        if len(segments) == 1:
-            if len(real) != len(segments[0]):
-                where = format_path(parts)
-                self._fail(f"{where} has {_items(len(real))}, the guide shows {len(segments[0])}",
-                           doc.source, parts, _items(len(segments[0])), _items(len(real)))
-            for index, (item, got) in enumerate(zip(segments[0], real, strict=False)):
-                self.value(item, got, [*parts, index])
-            return
+                segments[-1].append((position, node))
+        paired = Paired({}, unordered=False)
+        self.pairs[tuple(parts)] = paired
         head, middle, tail = segments[0], segments[1:-1], segments[-1]
         least = sum(len(segment) for segment in segments)
         if len(real) < least:
             where = format_path(parts)
             self._fail(f"{where} has {_items(len(real))}, the guide shows at least {least}",
                        doc.source, parts, f"at least {_items(least)}", _items(len(real)))
-            for index, (item, got) in enumerate(zip(head, real, strict=False)):
+            for index, ((position, item), got) in enumerate(zip(head, real, strict=False)):
+                paired.indexes[position] = index
                 self.value(item, got, [*parts, index])
             return
-        for index, item in enumerate(head):
+        for index, (position, item) in enumerate(head):
+            paired.indexes[position] = index
             self.value(item, real[index], [*parts, index])
         tail_start = len(real) - len(tail)
-        for offset, item in enumerate(tail):
+        for offset, (position, item) in enumerate(tail):
+            paired.indexes[position] = tail_start + offset
             self.value(item, real[tail_start + offset], [*parts, tail_start + offset])
-        position = len(head)
+        start = len(head)
         for segment in middle:
-            position = self._find_run(segment, real, parts, position, tail_start)
+            start = self._find_run(segment, real, parts, start, tail_start, paired)
 
-    def _find_run(self, segment: list[DocValue], real: list[Any], parts: list[Part],
-                  start: int, stop: int) -> int:
+    def _find_run(self, segment: list[tuple[int, DocValue]], real: list[Any], parts: list[Part],
+                  start: int, stop: int, paired: Paired) -> int:
         """Find a documented run of items in order between start and stop; return its end."""
         if not segment:
             return start
         for begin in range(start, stop - len(segment) + 1):
             trial = self._child()
-            for offset, item in enumerate(segment):
+            for offset, (_, item) in enumerate(segment):
                 trial.value(item, real[begin + offset], [*parts, begin + offset])
             if self._accepts(trial):
                 self._commit(trial)
+                paired.indexes.update((position, begin + offset)
+                                      for offset, (position, _) in enumerate(segment))
                 return begin + len(segment)
-        first = segment[0]
+        first = segment[0][1]
         self._fail(
             f"{format_path(parts)} has no run of items like the one documented at line "
             f"{_source_of(first).line}",
@@ -251,7 +272,11 @@ class BodyMatcher:
         return start
 
     def _unordered(self, doc: DocArray, real: list[Any], parts: list[Part]) -> None:
+        positions = [position for position, item in enumerate(doc.items)
+                     if not isinstance(item, DocEllipsis)]
         items = [item for item in doc.items if not isinstance(item, DocEllipsis)]
+        paired = Paired({}, unordered=True)
+        self.pairs[tuple(parts)] = paired
         if not doc.more and len(items) != len(real):
             where = format_path(parts)
             self._fail(f"{where} has {_items(len(real))}, the guide shows {len(items)}",
@@ -268,6 +293,7 @@ class BodyMatcher:
                 trial.value(item, real[index], [*parts, index])
                 if self._accepts(trial):
                     self._commit(trial)
+                    paired.indexes[positions[position]] = index
                     continue
             self._fail(
                 f"{format_path(parts)} has no item like the one documented at line "
@@ -291,6 +317,7 @@ class BodyMatcher:
     def _commit(self, trial: BodyMatcher) -> None:
         self.problems.extend(trial.problems)
         self.bindings.extend(trial.bindings)
+        self.pairs.update(trial.pairs)
 
     def _scalar(self, doc: DocScalar, real: Any, parts: list[Part]) -> None:
         documented = doc.value

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from runner.match.body import BodyMatcher
+from runner.match.diff import body_diff
 from runner.match.printed import check_printed
 from runner.match.unify import ExampleBook
 from runner.model import (
+    DiffLine,
     DocError,
     DocObject,
     DocumentedResponse,
@@ -29,9 +32,10 @@ from runner.model import (
 from runner.read.jq import Path, PathNotFound, parse_path, render, select
 from runner.translate.curl import PrintedFacts, render_write_out, write_out_matches
 from runner.translate.docjson import documented_body, parse_documented_json
+from runner.translate.json_body import read_json
 from runner.translate.shapes import fits_shape, is_placeholder, prefix_fits, shape_of, shortened
 
-__all__ = ["ExampleBook", "match_response"]
+__all__ = ["ExampleBook", "ResponseMatch", "compare_response", "match_response"]
 
 _IGNORED_HEADERS = frozenset({"date", "content-length", "connection", "transfer-encoding"})
 _NUMERIC_HEADERS = frozenset({"x-ratelimit-remaining", "x-ratelimit-reset", "retry-after"})
@@ -51,10 +55,7 @@ def _real_json(response: httpx.Response) -> tuple[bool, Any]:
     """The response body as JSON: (True, value), or (False, None) when it is not JSON."""
     if not response.content.strip():
         return False, None
-    try:
-        return True, json.loads(response.content)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return False, None
+    return read_json(response.content)
 
 
 _MESSAGE_LIMIT = 80
@@ -215,12 +216,25 @@ def _filtered(step: Step, response: httpx.Response,
                        f"{error.message}", body_source) from None
 
 
+@dataclass(frozen=True, slots=True)
+class ResponseMatch:
+    """What matching one response found: its problems, and the body diff they draw."""
+
+    problems: tuple[Problem, ...]
+    diff: tuple[DiffLine, ...] = ()
+    """The documented JSON body against the real value it was held against, where it failed
+    (texts whole and not yet masked: the caller masks them like the problems)."""
+
+
+_Body = tuple[list[Problem], tuple[DiffLine, ...]]
+
+
 def _body_problems(step: Step, documented: DocumentedResponse, response: httpx.Response,
-                   book: ExampleBook, mask: Mask) -> list[Problem]:
+                   book: ExampleBook, mask: Mask) -> _Body:
     body_source = documented.source.at(documented.body_line)
     ok, real, missing = _filtered(step, response, body_source)
     if missing is not None:
-        return [missing]
+        return [missing], ()
     if not _is_json(documented):
         printed = _printed_filter(step)
         got = response.text.strip()
@@ -229,32 +243,34 @@ def _body_problems(step: Step, documented: DocumentedResponse, response: httpx.R
             got = render(real, raw=printed[1]).strip()
             if printed[1] and isinstance(real, str) and "\n" not in want:
                 # `jq -r .access_token` prints one value: it matches by shape like a JSON one.
-                return _value_problems(step, json.dumps(want), real, body_source, book)
+                # One value is its own diff: the problem's expected and actual say it all.
+                return _value_problems(step, json.dumps(want), real, body_source, book)[0], ()
         if want == got:
-            return []
+            return [], ()
         return [Problem(message="the response body differs from the guide", source=body_source,
-                        path=None, expected=want, actual=got)]
+                        path=None, expected=want, actual=got)], ()
     doc = documented_body(documented)
     if not ok:
         if not response.content.strip():
             if isinstance(doc, DocObject) and not doc.members:
-                return []  # `{}` documented for an empty answer says the same thing
+                return [], ()  # `{}` documented for an empty answer says the same thing
             return [Problem(
                 message=f"the guide shows a JSON body, the {response.status_code} response "
                 "has none",
                 source=body_source, path="$", expected="a JSON body", actual="an empty body",
-            )]
+            )], ()
         return [Problem(
             message="the guide shows a JSON body, the response is not JSON",
             source=body_source, path="$", expected="a JSON body",
             actual=mask(response.text.strip())[:_SHOWN_LIMIT],
-        )]
+        )], ()
     return _value_problems(step, doc, real, body_source, book)
 
 
 def _value_problems(step: Step, doc: Any, real: Any, body_source: Source,
-                    book: ExampleBook) -> list[Problem]:
-    """Documented JSON (text or parsed) against a real value, binding the examples it meets."""
+                    book: ExampleBook) -> _Body:
+    """Documented JSON (text or parsed) against a real value, binding the examples it meets;
+    the diff is drawn against that same value (after any jq filter), with the same pairing."""
     if isinstance(doc, str):
         doc = parse_documented_json(doc, source=body_source)
     matcher = BodyMatcher(
@@ -264,12 +280,22 @@ def _value_problems(step: Step, doc: Any, real: Any, body_source: Source,
         strict=step.strict,
     )
     matcher.value(doc, real, [])
-    return [*matcher.problems, *book.bind_all(matcher.bindings)]
+    problems = [*matcher.problems, *book.bind_all(matcher.bindings)]
+    if not any(problem.severity == "failure" for problem in problems):
+        return problems, ()  # the usual case: nothing to draw
+    return problems, body_diff(doc, real, problems, matcher.pairs)
 
 
 def match_response(
     step: Step, response: httpx.Response, book: ExampleBook, *, mask: Mask = _unmasked
 ) -> list[Problem]:
+    """The problems of `compare_response`, for callers that draw no diff."""
+    return list(compare_response(step, response, book, mask=mask).problems)
+
+
+def compare_response(
+    step: Step, response: httpx.Response, book: ExampleBook, *, mask: Mask = _unmasked
+) -> ResponseMatch:
     """Every way the real response contradicts the step's documented status, headers and body.
 
     Binds the documented examples the body meets in `book` (the guide's), so later
@@ -285,22 +311,24 @@ def match_response(
         # The answer is another one than documented: only what the command could print for
         # no answer at all (a body after `-I`, say) is worth saying besides.
         never = () if documented is None else check_printed(step.printing, documented).problems
-        return [status, *never]
+        return ResponseMatch((status, *never))
     problems = [status] if status is not None else []
     if documented is None:
-        return problems
+        return ResponseMatch(tuple(problems))
     problems.extend(_header_problems(documented, response))
     # What the guide shows is what the command prints: a part curl never prints for this
     # status is a problem of its own, and not compared as if it had been printed.
     seen = check_printed(step.printing, documented, response.status_code)
     problems.extend(seen.problems)
+    diff: tuple[DiffLine, ...] = ()
     if not seen.body_unseen and documented.body.strip():
-        problems.extend(_body_problems(step, documented, response, book, mask))
+        found, diff = _body_problems(step, documented, response, book, mask)
+        problems.extend(found)
     # A wrong status is already said once: the `%{http_code}` it prints says it again.
     printed = _printed_problem(step, documented, response) if status is None else None
     if printed is not None:
         problems.append(printed)
-    return problems
+    return ResponseMatch(tuple(problems), diff)
 
 
 def _printed_problem(

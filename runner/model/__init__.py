@@ -26,6 +26,7 @@ from runner.model.errors import DocError, TargetError, VerifyDocsError
 from runner.model.printing import FailMode, Printing, WriteOut
 from runner.model.result import (
     Cleanup,
+    DiffLine,
     Exchange,
     GuideResult,
     Leftover,
@@ -52,6 +53,7 @@ __all__ = [
     "Cleanup",
     "Command",
     "CommandSubstitution",
+    "DiffLine",
     "DocAny",
     "DocArray",
     "DocEllipsis",

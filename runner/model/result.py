@@ -9,8 +9,8 @@ from runner.model.source import Source
 from runner.model.step import Step
 
 __all__ = [
-    "Cleanup", "Exchange", "GuideResult", "Leftover", "Problem", "RunResult", "StepResult",
-    "Verdict",
+    "Cleanup", "DiffLine", "Exchange", "GuideResult", "Leftover", "Problem", "RunResult",
+    "StepResult", "Verdict",
 ]
 
 Verdict = L["passed", "failed", "error", "skipped"]
@@ -29,6 +29,34 @@ class Problem:
     severity: L["failure", "warning", "note"] = "failure"
     """`failure` fails the step; `warning` (what a reader's shell would not hold) and `note`
     (an extra key, other wording) are reported and change no verdict."""
+
+
+@dataclass(frozen=True, slots=True)
+class DiffLine:
+    """One line of a failed step's body diff, as the matcher compared the two bodies.
+
+    The matcher draws the documented body in its own key order against the real value it
+    was held against (after a `| jq` filter, with `ignore=`, `unordered=` and `...` applied),
+    opening only the containers that hold a failure; reports choose the context and cut.
+    """
+
+    tag: L["-", "+", " "]
+    """`-` documented only, `+` real only, ` ` the same on both sides (drawn as documented)."""
+    depth: int
+    """How deep in the body the line is (reports indent by it)."""
+    text: str
+    """The value on one line as JSON (or a bracket, or `...`), whole and secrets masked:
+    reports cut it."""
+    key: str = ""
+    """An object member's `"key": ` as JSON writes it ("" for an item, a bracket or `...`)."""
+    comma: bool = False
+    """Whether a comma follows (another member or item comes after it)."""
+    path: str = ""
+    """The JSON path of the node the line shows (`$.owner`); "" for `...` and brackets."""
+    line: int | None = None
+    """The Markdown line of the documented node; None for a real-only line and brackets."""
+    frame: bool = False
+    """Opens or closes a container that holds a change: kept as context by any report."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +94,9 @@ class StepResult:
     counted apart from other skips, so a smoke check shows what it did not verify."""
     crash: str | None = None
     """The traceback file of an unexpected exception in the runner at this step (a bug)."""
+    diff: tuple[DiffLine, ...] = ()
+    """The documented body against the real one where the match failed (none when the body
+    was not compared, or the failures are not in it)."""
 
 
 @dataclass(frozen=True, slots=True)

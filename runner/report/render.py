@@ -8,7 +8,6 @@ disagree; tests assert on the plain form.
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -247,7 +246,7 @@ def _headers(prefix: str, headers: Sequence[tuple[str, str]]) -> list[Segment]:
 def _body(prefix: str, body: str) -> list[Segment]:
     if not body:
         return []
-    text = _pretty(mask_jwts(body))
+    text = mask_jwts(body)  # a JSON body was indented by the run, before masking
     note = ""
     if len(text) > _BODY_CHARS:
         note = f"… ({_count(len(text) - _BODY_CHARS, 'more character')})"
@@ -262,16 +261,6 @@ def _body(prefix: str, body: str) -> list[Segment]:
     if note:
         segments += [("\n", ""), (f"{prefix}{note}", "dim")]
     return segments
-
-
-def _pretty(body: str) -> str:
-    """A one-line JSON body indented, so a reader can find a key; anything else as it is."""
-    if "\n" in body.strip() or not body.lstrip().startswith(("{", "[")):
-        return body
-    try:
-        return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
-    except (ValueError, RecursionError):
-        return body
 
 
 def _clip(text: str) -> str:

@@ -7,13 +7,15 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import httpx
 
-from runner.match import ExampleBook, match_response
+from runner.match import ExampleBook, compare_response
 from runner.model import (
     Cleanup,
+    DiffLine,
     DocError,
     Exchange,
     Guide,
@@ -30,7 +32,7 @@ from runner.read.jq import PathNotFound, format_path, parse_path, render, select
 from runner.run.blocks import Blocks
 from runner.run.context import Binding, Context
 from runner.run.crash import record_crash
-from runner.run.prepare import Outbound, RequestBuilder, loads_or_none
+from runner.run.prepare import Outbound, RequestBuilder
 from runner.run.reader import reader_problems, withheld_problem
 from runner.run.response import with_body
 from runner.run.retry import SAFE_METHODS
@@ -38,6 +40,7 @@ from runner.run.sender import Delivery, Sender
 from runner.run.staging.cleanup import AgentLedger
 from runner.run.target import Session, Target
 from runner.secrets import SecretSet, is_secret_variable, mask_headers
+from runner.translate.json_body import loads_or_none
 from runner.translate.shell import UnboundVariable, expand_word
 
 __all__ = ["Interrupted", "not_started", "run_guide"]
@@ -342,7 +345,7 @@ class _GuideRunner:
                               problems=(Problem(message=message, source=step.source),),
                               reason=message, retries=delivery.retries)
         try:
-            problems = list(match_response(step, response, self.book, mask=self.secrets.mask))
+            matched = compare_response(step, response, self.book, mask=self.secrets.mask)
         except DocError as exc:
             # The documented response itself cannot be read: the docs' fault, not the target's.
             return StepResult(step=step, status="error", method=request.method, url=url,
@@ -350,8 +353,7 @@ class _GuideRunner:
                               problems=(self._mask_problem(Problem(message=exc.message,
                                                                    source=exc.source)),),
                               reason=self.secrets.mask(exc.message), retries=delivery.retries)
-        problems.extend(self._capture(step, body))
-        problems.extend(reader)
+        problems = [*matched.problems, *self._capture(step, body), *reader]
         answer = step.response.source if step.response is not None else step.source
         self.context.learn_response(body, answer)
         if isinstance(body, dict):
@@ -360,7 +362,8 @@ class _GuideRunner:
         failed = any(p.severity == "failure" for p in masked)
         return StepResult(step=step, status="failed" if failed else "passed",
                           method=request.method, url=url, actual_status=response.status_code,
-                          problems=masked, exchange=exchange, retries=delivery.retries)
+                          problems=masked, exchange=exchange, retries=delivery.retries,
+                          diff=tuple(self._mask_line(line) for line in matched.diff))
 
     def _assign(self, name: str, value: str, source: Source | None = None) -> None:
         if is_secret_variable(name):
@@ -404,12 +407,13 @@ class _GuideRunner:
     def _exchange(self, request: httpx.Request, response: httpx.Response,
                   elapsed: float) -> Exchange:
         mask = self.secrets.mask
+        sent = _plain_json(request.content.decode("utf-8", "replace"))
         return Exchange(
             method=request.method,
             url=mask(str(request.url)),
             request_headers=mask_headers(request.headers.multi_items(), self.secrets),
             # Masked whole, then cut: a secret across the cut would keep the half before it.
-            request_body=mask(request.content.decode("utf-8", "replace"))[:_BODY_LIMIT],
+            request_body=mask(sent)[:_BODY_LIMIT],
             status=response.status_code,
             response_headers=mask_headers(response.headers.multi_items(), self.secrets),
             response_body=mask(_plain_json(response.text))[:_BODY_LIMIT],
@@ -425,15 +429,24 @@ class _GuideRunner:
             severity=problem.severity,
         )
 
+    def _mask_line(self, line: DiffLine) -> DiffLine:
+        # Whole, like the problems: the reports cut a long line only after this.
+        return replace(line, text=self.secrets.mask(line.text), key=self.secrets.mask(line.key))
+
 
 def _plain_json(text: str) -> str:
-    """A JSON body with its needless `\\u` escapes written out, so that masking meets a secret
-    the server wrote as `\\u0073k_live…` in the form every later reader (-v, the body diff)
-    would decode it to; any other text as it is."""
-    if "\\u" not in text or not text.lstrip().startswith(("{", "[")):
+    """A JSON body as `-v` shows it: one written on one line indented, so a reader can find a
+    key, and needless `\\u` escapes written out, so that masking meets a secret the server
+    wrote as `\\u0073k_live…` in the form a reader sees; any other text as it is. Done here,
+    before masking, so that no report decodes a body again."""
+    if not text.lstrip().startswith(("{", "[")) or (
+            "\\u" not in text and "\n" in text.strip()):
         return text
     body = loads_or_none(text)
-    return text if body is None else json.dumps(body, indent=2, ensure_ascii=False)
+    try:
+        return text if body is None else json.dumps(body, indent=2, ensure_ascii=False)
+    except RecursionError:  # the indenting encoder is Python: it walks less deep than loads
+        return text
 
 
 def _changes_state(request: httpx.Request) -> bool:

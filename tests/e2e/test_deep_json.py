@@ -54,7 +54,7 @@ def test_a_step_python_cannot_walk_is_an_error_and_the_guide_goes_on_reporting(
     def too_deep(*_: object, **__: object) -> list[object]:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(runner.run.guide, "match_response", too_deep)
+    monkeypatch.setattr(runner.run.guide, "compare_response", too_deep)
     code, output, report = _run(tmp_path, REQUEST.format(body="{}"))
     assert code == 2, output
     [step] = report["guides"][0]["steps"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import os
 from pathlib import Path
 from typing import Literal
@@ -93,12 +94,17 @@ def _exchange(
         method=method,
         url=url,
         request_headers=(("Authorization", "Bearer ***"), ("Content-Type", "application/json")),
-        request_body=body,
+        request_body=_indented(body),
         status=status,
         response_headers=(("content-type", "application/json"),) if status else (),
-        response_body=response,
+        response_body=_indented(response),
         elapsed=0.25,
     )
+
+
+def _indented(body: str) -> str:
+    """A JSON body as the run stage stores it: indented (reports never decode a body)."""
+    return json.dumps(json.loads(body), indent=2) if body.startswith("{") else body
 
 
 def _quickstart() -> GuideResult:

@@ -6,12 +6,15 @@ import io
 import json
 import re
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, Literal
 
 import httpx
+from click.testing import CliRunner
 
-from runner.match.response import ExampleBook, match_response
-from runner.model.result import Exchange, GuideResult, RunResult, StepResult, Verdict
+from runner.cli import cli
+from runner.match.response import ExampleBook, compare_response
+from runner.model.result import DiffLine, Exchange, GuideResult, RunResult, StepResult, Verdict
 from runner.model.source import Source
 from runner.model.step import DocumentedResponse, ExpectedStatus, Step
 from runner.pytest_plugin import _describe
@@ -43,12 +46,14 @@ def _result(
     body = real if isinstance(real, str) else json.dumps(real)
     answer = httpx.Response(status, content=body.encode(),
                             headers={"content-type": "application/json"})
-    problems = tuple(match_response(step, answer, ExampleBook()))
+    matched = compare_response(step, answer, ExampleBook())
+    problems = matched.problems
     verdict: Verdict = "failed" if any(p.severity == "failure" for p in problems) else "passed"
     exchange = Exchange(method="POST", url=step.url, request_headers=(), request_body="",
                         status=status, response_body=body)
     return StepResult(step=step, status=verdict, method="POST", url=step.url,
-                      actual_status=status, problems=problems, exchange=exchange)
+                      actual_status=status, problems=problems, exchange=exchange,
+                      diff=matched.diff)
 
 
 AGENT = """{
@@ -271,3 +276,143 @@ def test_pytest_failure_text_ends_with_the_diff() -> None:
     problems = text.index("problems:")
     assert text.index("  " + HEADER) > problems
     assert '  +    "status": "active",' in text.splitlines()
+
+
+JQ_GUIDE = """# A jq-filtered answer
+
+Register an agent (`201 Created`):
+
+```bash
+curl -s -X POST http://localhost:3000/api/v1/agents \\
+  -H "Authorization: Bearer $BOOTSTRAP_TOKEN" \\
+  -H "Content-Type: application/json" \\
+  -d '{"email": "jq-001@myproject.ai", "agentType": "screener", "version": "1.0.0",
+       "capabilities": ["resume:read"], "owner": "talent-team", "deploymentEnv": "production"}'
+```
+
+```json
+{"agentId": "a3f7c821-4b2e-4d8f-9c1a-7e5b3d2f1a09", "owner": "talent-team", ...}
+```
+
+The first agent of the team, `200 OK`:
+
+```bash
+curl -s "http://localhost:3000/api/v1/agents?owner=talent-team" \\
+  -H "Authorization: Bearer $BOOTSTRAP_TOKEN" | jq '.data[0]'
+```
+
+```json
+{
+  "agentId": "a3f7c821-4b2e-4d8f-9c1a-7e5b3d2f1a09",
+  "owner": "recruiting",
+  ...
+}
+```
+"""
+
+
+def test_a_jq_filtered_drift_shows_both_sides_end_to_end(tmp_path: Path) -> None:
+    # The diff is drawn against the value jq printed, not the whole answer: the report
+    # once showed the documented owner with no `+` line at all.
+    guide = tmp_path / "jq.md"
+    guide.write_text(JQ_GUIDE)
+    outcome = CliRunner().invoke(cli, [str(guide)])
+    assert outcome.exit_code == 1, outcome.output
+    lines = outcome.output.splitlines()
+    header = lines.index("    " + HEADER)
+    assert lines[header + 1:header + 7] == [
+        "       {",
+        '         "agentId": "a3f7c821-4b2e-4d8f-9c1a-7e5b3d2f1a09",',
+        '    -    "owner": "recruiting",',
+        '    +    "owner": "talent-team",',
+        "         ...",
+        "       }",
+    ]
+
+
+def test_the_diff_is_read_from_the_result_only() -> None:
+    # A hand-built result: the report draws what the matcher recorded, and parses nothing
+    # (the exchange's body is not even JSON here).
+    changed = _result(AGENT, _agent(status="active"))
+    assert changed.exchange is not None
+    lines = (DiffLine(" ", 0, "{", path="$", line=20, frame=True),
+             DiffLine("-", 1, '"pending"', key='"status": ', path="$.status", line=26),
+             DiffLine("+", 1, '"active"', key='"status": ', path="$.status"),
+             DiffLine(" ", 0, "}", frame=True))
+    drawn = replace(changed, diff=lines, exchange=replace(changed.exchange, response_body="?"))
+    assert body_diff_text(drawn).splitlines() == [
+        HEADER, "   {", '-    "status": "pending"', '+    "status": "active"', "   }"]
+    assert body_diff(replace(changed, diff=())) == []
+    assert body_diff(replace(drawn, status="passed")) == []
+
+
+def test_a_long_line_is_cut_after_masking_and_keeps_its_key_and_comma() -> None:
+    text = '"' + "x" * 300 + '"'
+    result = replace(_result(AGENT, _agent(status="active")),
+                     diff=(DiffLine("+", 1, text, key='"note": ', comma=True),))
+    [line] = body_diff_text(result).splitlines()[1:]
+    assert line.startswith('+    "note": "xxx') and line.endswith("…,")
+    assert len(line) == len('+    "note": ') + 100 + 1
+
+
+def test_no_report_module_parses_json_or_reaches_the_engine() -> None:
+    # Reports format the result: a body is never decoded or matched again there.
+    import ast
+
+    import runner.report
+
+    folder = Path(runner.report.__file__).parent
+    for path in sorted(folder.glob("*.py")):
+        tree = ast.parse(path.read_text(), str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute):
+                assert node.attr not in {"loads", "load", "JSONDecoder", "raw_decode"}, \
+                    f"{path.name}:{node.lineno} decodes JSON"
+            if isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                assert not module.startswith(("runner.match", "runner.run")), path.name
+                assert module not in {"runner.translate.docjson", "runner.read.jq"}, path.name
+                names = {alias.name for alias in node.names}
+                assert not names & {"loads", "load", "documented_body",
+                                    "parse_documented_json"}, path.name
+
+
+SECRET_GUIDE = """# A secret in a drifted body
+
+```bash
+curl -s -X POST http://localhost:3000/api/v1/agents \\
+  -H "Authorization: Bearer $BOOTSTRAP_TOKEN" \\
+  -H "Content-Type: application/json" \\
+  -d '{"email": "vault-diff@myproject.ai", "agentType": "custom", "version": "1.0.0",
+       "capabilities": ["vault:read"], "owner": "security", "deploymentEnv": "staging"}'
+```
+
+```json
+{"agentId": "a3f7c821-4b2e-4d8f-9c1a-7e5b3d2f1a09", "status": "active", ...}
+```
+
+The answer is exactly (`201 Created`):
+
+```bash
+curl -s -X POST http://localhost:3000/api/v1/agents/$AGENT_ID/credentials \\
+  -H "Authorization: Bearer $BOOTSTRAP_TOKEN" \\
+  -H "Content-Type: application/json" \\
+  -d '{}'
+```
+
+<!-- verify: strict -->
+```json
+{"credentialId": "c9d8e7f6-5a4b-4c3d-8e2f-1a0b9c8d7e6f"}
+```
+"""
+
+
+def test_the_run_masks_the_diff_it_hands_to_the_reports(tmp_path: Path) -> None:
+    # The undocumented clientSecret is a `+` line: drawn by the matcher, masked by the run.
+    guide = tmp_path / "secret.md"
+    guide.write_text(SECRET_GUIDE)
+    outcome = CliRunner().invoke(cli, [str(guide)])
+    assert outcome.exit_code == 1, outcome.output
+    lines = outcome.output.splitlines()
+    assert '    +    "clientSecret": "***"' in lines, outcome.output
+    assert "sk_live" not in outcome.output

@@ -51,7 +51,7 @@ def _send(monkeypatch: pytest.MonkeyPatch, seen: list[str]) -> None:
 
 
 def _match(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = runner.run.guide.match_response
+    real = runner.run.guide.compare_response
     calls: list[int] = []
 
     def match_response(*args: Any, **options: Any) -> Any:
@@ -60,7 +60,7 @@ def _match(monkeypatch: pytest.MonkeyPatch) -> None:
             raise KeyError("forced while matching")
         return real(*args, **options)
 
-    monkeypatch.setattr(runner.run.guide, "match_response", match_response)
+    monkeypatch.setattr(runner.run.guide, "compare_response", match_response)
 
 
 def _report(monkeypatch: pytest.MonkeyPatch) -> None:
