@@ -17,9 +17,7 @@ from runner.translate.http_block import fill_template
 from runner.translate.json_body import loads_or_none
 from runner.translate.shell import expand_argv, expand_word
 
-# `loads_or_none` is named here only for run/guide.py, which still imports it from this module;
-# its home is runner.translate.json_body.
-__all__ = ["Outbound", "RequestBuilder", "loads_or_none"]
+__all__ = ["Outbound", "RequestBuilder"]
 
 
 @dataclass(frozen=True, slots=True)
