@@ -51,13 +51,6 @@ def _unmasked(text: str) -> str:
     return text
 
 
-def _real_json(response: httpx.Response) -> tuple[bool, Any]:
-    """The response body as JSON: (True, value), or (False, None) when it is not JSON."""
-    if not response.content.strip():
-        return False, None
-    return read_json(response.content)
-
-
 _MESSAGE_LIMIT = 80
 
 
@@ -67,7 +60,7 @@ def _error_summary(response: httpx.Response, mask: Mask) -> str | None:
     The `code` and `message` of the IdP's errors, or OAuth's `error` and
     `error_description`; a long message is cut at a word, on one line.
     """
-    ok, body = _real_json(response)
+    ok, body = read_json(response.content)
     if not ok or not isinstance(body, dict):
         return None
     for code_key, message_key in (("code", "message"), ("error", "error_description")):
@@ -198,7 +191,7 @@ def _printed_filter(step: Step) -> tuple[str, bool] | None:
 def _filtered(step: Step, response: httpx.Response,
               body_source: Source) -> tuple[bool, Any, Problem | None]:
     """The real JSON as the reader sees it: (is JSON, value, a problem selecting it)."""
-    ok, real = _real_json(response)
+    ok, real = read_json(response.content)
     printed = _printed_filter(step)
     if not ok or printed is None:
         return ok, real, None

@@ -71,14 +71,6 @@ class ExampleBook:
         book._full = dict(self._full)
         return book
 
-    def real_for(self, example: str) -> str | None:
-        """The real value a full documented example is bound to, if any."""
-        probe = Binding(example, False, "", Source("", 1), "$")
-        for bound in self._bindings:
-            if _same_example(bound, probe):
-                return bound.real
-        return None
-
     def bind(self, binding: Binding) -> Problem | None:
         """Record that an example met a real value; a problem when that contradicts the guide."""
         for bound in self._bindings:
@@ -142,10 +134,6 @@ class ExampleBook:
             "|".join(re.escape(example) for example in sorted(present, key=len, reverse=True))
         )
         return pattern.sub(lambda found: examples[found.group()], text)
-
-    def examples_in(self, text: str) -> tuple[str, ...]:
-        """The bound documented examples written literally in `text` (lint: use a variable)."""
-        return tuple(example for example in self._full if example in text)
 
 
 def _where(bound: Binding, binding: Binding) -> str:

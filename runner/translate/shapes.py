@@ -34,7 +34,6 @@ __all__ = [
     "prefix_example",
     "prefix_fits",
     "prefix_shape",
-    "same_shape",
     "shape_name",
     "shape_of",
     "shortened",
@@ -140,13 +139,8 @@ def shape_of(value: Any) -> Shape | None:
     return None
 
 
-def same_shape(documented: str | int, real: Any) -> bool:
-    """Whether a real value has the shape and form of a dynamic documented one."""
-    return fits_shape(shape_of(documented), documented, real)
-
-
 def fits_shape(shape: Shape | None, documented: str | int, real: Any) -> bool:
-    """`same_shape`, with the documented value's shape (`shape_of(documented)`) known."""
+    """Whether a real value has the kind and form of a dynamic documented one of `shape`."""
     return _of_kind(shape, real) and form_difference(shape, documented, real) is None
 
 

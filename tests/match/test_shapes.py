@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from runner.translate.shapes import example_of, prefix_fits, same_shape, shape_of, shortened
+from runner.translate.shapes import example_of, fits_shape, prefix_fits, shape_of, shortened
 
 UUID = "a3f7c821-4b1e-4c2a-9f3d-1e2b3c4d5e6f"
 JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl"
@@ -67,8 +67,8 @@ def test_shape_of(value: Any, shape: str | None) -> None:
         ("3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c", "ffff0000ffff0000ffff0000ffff0000aa", True),
     ],
 )
-def test_same_shape(documented: Any, real: Any, fits: bool) -> None:
-    assert same_shape(documented, real) is fits
+def test_fits_shape(documented: Any, real: Any, fits: bool) -> None:
+    assert fits_shape(shape_of(documented), documented, real) is fits
 
 
 @pytest.mark.parametrize(
