@@ -177,7 +177,8 @@ def _run(
     except KeyboardInterrupt:
         from runner.model import RunResult
 
-        _write_reports(RunResult(target=chosen.name), json_path, junitxml)
+        _write_reports(RunResult(target=chosen.name, mask=chosen.secrets.mask), json_path,
+                       junitxml)
         click.echo("verify-docs: interrupted during the preflight check; no guide was run",
                    err=True)
         return 130
@@ -190,6 +191,9 @@ def _run(
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     outcome = _run_guides(guides, chosen, selection, config.jobs, color)
     result = with_crashes(outcome.result, crashes)
+    from runner.run import mask_crash_files
+
+    mask_crash_files(crash_files(result), result.mask)
     forced = _write_terminal(result, verbose=verbose, color=color)
     forced = max(forced, _write_reports(result, json_path, junitxml))
     if outcome.abandoned:
@@ -309,8 +313,9 @@ def _run_guides(
             results[number] = not_started(guide, "interrupted before the guide started")
     ordered = tuple(results[n] for n in sorted(results))
     since = unreachable[0] if unreachable else target.reach.since
-    return _Outcome(RunResult(target=target.name, guides=ordered, unreachable=since),
-                    interrupted, abandoned)
+    # The reports mask with what the whole run learned, by the time they are written.
+    return _Outcome(RunResult(target=target.name, guides=ordered, unreachable=since,
+                              mask=target.secrets.mask), interrupted, abandoned)
 
 
 def _cleanup_said(result: RunResult) -> str:

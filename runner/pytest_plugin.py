@@ -158,14 +158,17 @@ class StepItem(pytest.Item):
         result = self.parent.result_for(self.step)
         if result is None:
             pytest.skip("not run")
+        # The whole guide has run: its every secret, and every earlier guide's, is known to
+        # the run's set, so what pytest prints for this step is masked with them all.
+        mask = _session(self.config).target().secrets.mask
         if result.status == "skipped":
-            pytest.skip(result.reason or "skipped")
+            pytest.skip(mask(result.reason or "skipped"))
         if result.status in ("failed", "error"):
-            raise GuideFailure(_describe(result))
+            raise GuideFailure(mask(_describe(result)))
         # Shown in pytest's warnings summary; they change no verdict (`-W error` opts in).
         for problem in result.problems:
             if problem.severity == "warning":
-                warnings.warn(ReaderWarning(f"{problem.source}: {problem.message}"),
+                warnings.warn(ReaderWarning(mask(f"{problem.source}: {problem.message}")),
                               stacklevel=1)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:

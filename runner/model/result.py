@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal as L
 
@@ -147,6 +148,10 @@ class RunResult:
     guides: tuple[GuideResult, ...] = field(default=())
     unreachable: str | None = None
     """Where the target stopped answering (`FILE:LINE`), when it did: the run ended there."""
+    mask: Callable[[str], str] = field(default=str, compare=False, repr=False)
+    """Masks a text with every secret the run learned, as known when it is called (the run's
+    secret set): each writer passes its whole output through it at write time, so a secret
+    learned at the last step is hidden in what the first step printed."""
 
     @property
     def leftovers(self) -> tuple[Leftover, ...]:

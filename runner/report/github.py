@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TextIO
 
 from runner.model import Problem, RunResult, StepResult
@@ -43,10 +44,11 @@ def write_annotations(result: RunResult, stream: TextIO) -> None:
     lines: list[str] = []
     for guide in result.guides:
         for source, message in sorted(guide.errors):
-            lines.append(_command("error", source.path, source.line, "verify-docs", message))
+            lines.append(_command("error", source.path, source.line, "verify-docs", message,
+                                  result.mask))
         for step in guide.steps:
             for problem in step_problems(step):
-                lines.append(_annotation(problem, step))
+                lines.append(_annotation(problem, step, result.mask))
             if step.status == "skipped" and step.step.skip is None:
                 # Held back by a failure, not by the writer's own skip directive: say so at
                 # the step, since its line is otherwise silent in a pull request.
@@ -55,26 +57,30 @@ def write_annotations(result: RunResult, stream: TextIO) -> None:
                 word = "held back by --read-only" if step.held_back else "skipped"
                 message = f"{word}: {step.reason or 'not run'}"
                 lines.append(_command("notice", planned.source.path, planned.source.line,
-                                      title, message))
+                                      title, message, result.mask))
     for leftover in result.leftovers:
         # An agent left on a shared target fails the job where everyone looks.
         lines.append(_command("error", leftover.path, 1, "verify-docs cleanup",
-                              leftover_line(leftover)))
-    stream.write("".join(line + "\n" for line in lines))
+                              leftover_line(leftover), result.mask))
+    # Each line whole, with the run's final secrets: a message is %-escaped, so masking each
+    # field first (in `_command`) meets a secret as written, this pass whatever is left.
+    stream.write("".join(mask_jwts(result.mask(line)) + "\n" for line in lines))
     stream.flush()
 
 
-def _annotation(problem: Problem, step: StepResult) -> str:
+def _annotation(problem: Problem, step: StepResult, mask: Callable[[str], str]) -> str:
     source = problem_source(problem, step) or step.step.source
     kind = _KINDS[problem.severity]
     message = "\n".join([problem.message, *(line[2:] for line in problem_details(problem))])
     title = f"{step.step.name} (line {step.step.source.line})"
-    return _command(kind, source.path, source.line, title, message)
+    return _command(kind, source.path, source.line, title, message, mask)
 
 
-def _command(kind: str, path: str, line: int, title: str, message: str) -> str:
-    props = f"file={escape_property(path)},line={line},title={escape_property(mask_jwts(title))}"
-    return f"::{kind} {props}::{escape_data(mask_jwts(message))}"
+def _command(kind: str, path: str, line: int, title: str, message: str,
+             mask: Callable[[str], str]) -> str:
+    title = mask_jwts(mask(title))
+    props = f"file={escape_property(path)},line={line},title={escape_property(title)}"
+    return f"::{kind} {props}::{escape_data(mask_jwts(mask(message)))}"
 
 
 def write_step_summary(result: RunResult, path: str | os.PathLike[str]) -> None:
@@ -114,7 +120,7 @@ def write_step_summary(result: RunResult, path: str | os.PathLike[str]) -> None:
                          ("Skipped", skipped), ("Held back by --read-only", held)):
         if items:
             out += ["", f"### {title}", "", *items]
-    text = mask_jwts("\n".join(out)) + "\n\n"
+    text = mask_jwts(result.mask("\n".join(out))) + "\n\n"
     with open(path, "a", encoding="utf-8", errors="backslashreplace") as file:
         file.write(text)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from typing import Any
 
 from runner.model import GuideResult, Problem, RunResult, StepResult
@@ -37,7 +38,8 @@ def to_json(result: RunResult) -> dict[str, Any]:
         "leftovers": [{"path": left.path, "agentId": left.agent_id, "tag": left.tag,
                        "last_answer": left.last_answer} for left in result.leftovers],
     }
-    masked = _masked(data)
+    # The whole document, keys and values, masked with the run's final secrets at write time.
+    masked = _masked(data, result.mask)
     assert isinstance(masked, dict)
     return masked
 
@@ -101,11 +103,11 @@ def _problem(problem: Problem, step: StepResult) -> dict[str, Any]:
     }
 
 
-def _masked(value: object) -> object:
+def _masked(value: object, mask: Callable[[str], str]) -> object:
     if isinstance(value, str):
-        return mask_jwts(value)
+        return mask_jwts(mask(value))
     if isinstance(value, dict):
-        return {key: _masked(item) for key, item in value.items()}
+        return {mask_jwts(mask(key)): _masked(item, mask) for key, item in value.items()}
     if isinstance(value, list):
-        return [_masked(item) for item in value]
+        return [_masked(item, mask) for item in value]
     return value

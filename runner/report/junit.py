@@ -37,6 +37,15 @@ def to_junit(result: RunResult) -> ET.Element:
         root.append(_suite(guide))
     if left:
         root.append(_leftovers(result))
+    # Every text and attribute of the document, masked with the run's final secrets (as
+    # every piece already was with the JWT pass): what was learned late is hidden too.
+    for element in root.iter():
+        element.attrib = {name: mask_jwts(result.mask(value))
+                          for name, value in element.attrib.items()}
+        for part in ("text", "tail"):
+            value = getattr(element, part)
+            if value:
+                setattr(element, part, mask_jwts(result.mask(value)))
     return root
 
 

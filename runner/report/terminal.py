@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import TextIO
 
@@ -61,7 +62,7 @@ def write_terminal(result: RunResult, stream: TextIO, *, verbose: bool, color: b
     if account is not None:
         out += [(account, "bold red" if result.leftovers else ""), ("\n", "")]
     out += [(summary.line(), style), ("\n", "")]
-    _emit(out, stream, color=color)
+    _emit(out, stream, color=color, mask=result.mask)
 
 
 def _guide(out: list[Segment], guide: GuideResult, *, verbose: bool) -> None:
@@ -123,22 +124,27 @@ def _indent(segments: Iterable[Segment], prefix: str) -> list[Segment]:
     return out
 
 
-def _emit(segments: Sequence[Segment], stream: TextIO, *, color: bool) -> None:
-    # The defensive JWT pass runs on every piece, so no path around it reaches the stream.
-    # Control characters from a response body could drive the user's terminal: show them.
-    masked = [(_visible(mask_jwts(text)), style) for text, style in segments]
+def _emit(segments: Sequence[Segment], stream: TextIO, *, color: bool,
+          mask: Callable[[str], str]) -> None:
+    # Masked with the run's final secrets piece by piece (a secret in one piece) and whole
+    # (one across pieces), and the JWT pass after both, so no path around it reaches the
+    # stream. Control characters from a response body could drive the user's terminal: they
+    # are shown, after masking, which must meet the text as the server wrote it.
+    masked = [(_visible(mask_jwts(mask(text))), style) for text, style in segments]
     if not color:
-        stream.write("".join(text for text, _ in masked))
+        stream.write(mask_jwts(mask("".join(text for text, _ in masked))))
         stream.flush()
         return
+    rendered = io.StringIO()
     console = Console(
-        file=stream, force_terminal=True, color_system="standard", highlight=False,
+        file=rendered, force_terminal=True, color_system="standard", highlight=False,
         markup=False, emoji=False, soft_wrap=True,
     )
     text = Text()
     for piece, style in masked:
         text.append(piece, style=style or None)
     console.print(text, end="")
+    stream.write(mask_jwts(mask(rendered.getvalue())))
     stream.flush()
 
 

@@ -16,6 +16,7 @@ from typing import Literal as L
 
 from runner.model import Source
 from runner.plan import field_variables, suggest_variable
+from runner.secrets import Secret, is_secret_name, is_secret_variable
 
 __all__ = ["Binding", "Context"]
 
@@ -24,7 +25,8 @@ __all__ = ["Binding", "Context"]
 class Binding:
     """Where a variable's value came from."""
 
-    value: str
+    value: str | Secret
+    """A secret (a variable or field named like one) stays a `Secret` until it is expanded."""
     origin: L["assigned", "field"]
     source: Source | None
     """The assignment or capture (`assigned`), or the response it was read from (`field`)."""
@@ -39,7 +41,8 @@ class Context(Mapping[str, str]):
     kept only to explain why a variable is unset.
     """
 
-    def __init__(self, target_variables: Mapping[str, str], *, strict: bool = False) -> None:
+    def __init__(self, target_variables: Mapping[str, str | Secret], *,
+                 strict: bool = False) -> None:
         self._assigned: dict[str, Binding] = {}
         self._fields: dict[str, Binding] = {}
         self._target = dict(target_variables)
@@ -48,7 +51,8 @@ class Context(Mapping[str, str]):
 
     def assign(self, name: str, value: str, source: Source | None = None) -> None:
         """An assignment, export or capture: it wins over response fields from now on."""
-        self._assigned[name] = Binding(value, "assigned", source)
+        kept: str | Secret = Secret(value) if is_secret_variable(name) else value
+        self._assigned[name] = Binding(kept, "assigned", source)
 
     def learn_response(self, body: Any, source: Source | None = None) -> None:
         """Remember a JSON response's top-level scalar fields; the most recent response wins."""
@@ -57,8 +61,10 @@ class Context(Mapping[str, str]):
         for key, value in body.items():
             if isinstance(value, bool) or value is None or isinstance(value, dict | list):
                 continue
+            text = str(value)
+            kept: str | Secret = Secret(text) if is_secret_name(str(key)) else text
             for name in field_variables(str(key)):
-                self._fields[name] = Binding(str(value), "field", source, str(key))
+                self._fields[name] = Binding(kept, "field", source, str(key))
 
     def _binding(self, name: str) -> Binding | None:
         found = self._assigned.get(name)
@@ -70,8 +76,8 @@ class Context(Mapping[str, str]):
         found = self._binding(name)
         if found is not None:
             self._reads.append((name, found))
-            return found.value
-        return self._target[name]
+            return _revealed(found.value)
+        return _revealed(self._target[name])
 
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
@@ -100,3 +106,8 @@ class Context(Mapping[str, str]):
         if not self._strict:
             known += list(self._fields)
         return suggest_variable(name, known)
+
+
+def _revealed(value: str | Secret) -> str:
+    """The value a word expands to: the one place a variable's secret is taken out."""
+    return value.reveal() if isinstance(value, Secret) else value

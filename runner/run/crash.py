@@ -7,6 +7,7 @@ the traceback, masked like every other output (the run's secrets, then any JWT).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from runner.secrets import SecretSet, mask_jwts
 
-__all__ = ["Crash", "record_crash"]
+__all__ = ["Crash", "mask_crash_files", "record_crash"]
 
 _MESSAGE_LIMIT = 200
 
@@ -69,3 +70,20 @@ def _write(text: str, clean: Callable[[str], str]) -> str | None:
     except OSError:
         return None
     return path
+
+
+def mask_crash_files(paths: Iterable[str], mask: Callable[[str], str]) -> None:
+    """Mask traceback files again with the run's final secrets, when the run ends: a file
+    written at the first step could not know a secret learned at the last."""
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8", errors="backslashreplace") as file:
+                text = file.read()
+            masked = mask_jwts(mask(text))
+            if masked != text:
+                with open(path, "w", encoding="utf-8", errors="backslashreplace") as file:
+                    file.write(masked)
+        except OSError:
+            # Not rewritable: a traceback is worth less than the secret it may hold.
+            with contextlib.suppress(OSError):
+                os.remove(path)

@@ -39,7 +39,7 @@ from runner.run.retry import SAFE_METHODS
 from runner.run.sender import Delivery, Sender
 from runner.run.staging.cleanup import AgentLedger
 from runner.run.target import Session, Target
-from runner.secrets import SecretSet, is_secret_variable, mask_headers
+from runner.secrets import Secret, is_secret_variable, mask_headers
 from runner.translate.json_body import loads_or_none
 from runner.translate.shell import UnboundVariable, expand_word
 
@@ -161,11 +161,15 @@ class _GuideRunner:
         self.guide = guide
         self.cancel = cancel
         self.session = session
-        self.context = Context(session.variables, strict=session.strict)
+        target_variables: dict[str, str | Secret] = dict(session.variables)
+        if session.bootstrap_token is not None:
+            target_variables["BOOTSTRAP_TOKEN"] = session.bootstrap_token
+        self.context = Context(target_variables, strict=session.strict)
         self.book = ExampleBook()
-        self.secrets = SecretSet()
-        for secret in session.secrets:
-            self.secrets.add(secret)
+        # This guide's view of the run's secrets: what it learns reaches every report.
+        self.secrets = session.secrets.scoped()
+        if session.bootstrap_token is not None:
+            self.secrets.add(session.bootstrap_token)
         self.client = httpx.Client(transport=session.transport, follow_redirects=False)
         clock = session.clock
         self.sender = Sender(self.client, session.retry, cancel=cancel,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -24,9 +24,10 @@ __all__ = ["Outbound", "RequestBuilder"]
 class Outbound:
     """A request ready to send, and how curl would have sent it."""
 
-    request: httpx.Request
+    # Out of `repr`, like CurlRequest's: the URL and headers carry credentials as sent.
+    request: httpx.Request = field(repr=False)
     curl: CurlRequest | None
-    documented_url: str
+    documented_url: str = field(repr=False)
     """The URL as the guide wrote it, variables resolved, before moving it to the target."""
 
 

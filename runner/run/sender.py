@@ -119,7 +119,9 @@ class Sender:
                     return Delivery(response, self._clock() - started, tuple(retries))
                 retries.append(f"attempt {attempt}: {status}; retried after {wait:.1f} s")
                 response.close()
-            log.info("retrying %s %s: %s", request.method, request.url, retries[-1])
+            # Where, not the URL: a log line is written at once, before the run has learned
+            # every secret a URL may carry.
+            log.info("retrying %s at %s: %s", request.method, where, retries[-1])
             self._wait(wait)
             attempt += 1
 

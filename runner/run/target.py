@@ -19,6 +19,7 @@ from runner.model import DocError, TargetError
 from runner.run.isolation import Isolation, new_run_id
 from runner.run.reach import Reachability
 from runner.run.retry import RetryPolicy
+from runner.secrets import Secret, SecretSet
 from runner.translate.curl import same_origin
 
 __all__ = [
@@ -40,8 +41,11 @@ class Session:
     origin: str
     """The real origin requests are sent to (`http://localhost:3000` when embedded)."""
     variables: Mapping[str, str] = field(default_factory=dict)
-    """What the target provides: BOOTSTRAP_TOKEN and BASE_URL (in documented form)."""
-    secrets: tuple[str, ...] = ()
+    """What the target provides besides its token: BASE_URL (in documented form)."""
+    bootstrap_token: Secret | None = None
+    """$BOOTSTRAP_TOKEN, shown as `***` wherever the session is printed."""
+    secrets: SecretSet = field(default_factory=SecretSet)
+    """The run's secret set (the target's, shared by its sessions), holding the token."""
     retry: RetryPolicy = field(default_factory=lambda: RetryPolicy(attempts=1))
     """How a step's request is retried (each target gives its own; one attempt by default)."""
     clock: VirtualClock | None = None
@@ -104,6 +108,8 @@ class Target:
     name: str
     reach: Reachability
     """Shared by the sessions it opens: once the target stops answering, the run stops."""
+    secrets: SecretSet
+    """The run's secrets, fed by every session it opens: what every report masks at the end."""
 
     def open(self, number: int = 0) -> Session:
         """A fresh session for one guide (`number` tells parallel guides apart)."""
@@ -145,6 +151,7 @@ class EmbeddedTarget(Target):
         self._rate_limit = rate_limit
         self._options = options or TargetOptions()
         self.reach = Reachability()
+        self.secrets = SecretSet()
 
     def open(self, number: int = 0) -> Session:
         # Imported here so that planning and linting never load the IdP.
@@ -153,14 +160,16 @@ class EmbeddedTarget(Target):
         clock = VirtualClock()
         idp = IdP(rate_limit=self._rate_limit, clock=clock.time)
         documented = self._options.documented_origin
+        token = Secret(idp.bootstrap_token)
+        self.secrets.add(token)
         # The in-process IdP answers whatever host is asked: the documented origin stays.
         return Session(
             transport=idp.transport,
             origin=documented,
             documented_origin=documented,
-            variables={"BOOTSTRAP_TOKEN": idp.bootstrap_token,
-                       "BASE_URL": f"{documented}/api/v1"},
-            secrets=(idp.bootstrap_token,),
+            variables={"BASE_URL": f"{documented}/api/v1"},
+            bootstrap_token=token,
+            secrets=self.secrets,
             retry=_EMBEDDED_RETRY,
             clock=clock,
             read_only=self._options.read_only,
@@ -190,9 +199,10 @@ class UrlTarget(Target):
             raise DocError(f"--target: expected 'embedded' or an http(s) URL, got {url!r}")
         self.name = url
         self._origin = str(parsed.copy_with(query=None, fragment=None)).rstrip("/")
-        self._bootstrap_token = bootstrap_token
+        self._bootstrap_token = Secret(bootstrap_token) if bootstrap_token else None
         self._options = options or TargetOptions()
         self.reach = Reachability()
+        self.secrets = SecretSet([self._bootstrap_token] if self._bootstrap_token else [])
         self._tls: ssl.SSLContext | None = None
 
     def _tls_context(self) -> ssl.SSLContext:
@@ -204,17 +214,13 @@ class UrlTarget(Target):
 
     def open(self, number: int = 0) -> Session:
         options = self._options
-        variables = {"BASE_URL": f"{options.documented_origin}/api/v1"}
-        secrets: tuple[str, ...] = ()
-        if self._bootstrap_token:
-            variables["BOOTSTRAP_TOKEN"] = self._bootstrap_token
-            secrets = (self._bootstrap_token,)
         return Session(
             transport=httpx.HTTPTransport(retries=0, verify=self._tls_context()),
             origin=self._origin,
             documented_origin=options.documented_origin,
-            variables=variables,
-            secrets=secrets,
+            variables={"BASE_URL": f"{options.documented_origin}/api/v1"},
+            bootstrap_token=self._bootstrap_token,
+            secrets=self.secrets,
             retry=options.retry,
             isolation=Isolation(tag=f"{options.run_id}-{number}", fields=options.unique_fields),
             cleanup=not options.keep,

@@ -1,8 +1,10 @@
-"""The run's secret set: what is masked in every output."""
+"""The run's secret set and the `Secret` type: what is masked in every output."""
 
 from __future__ import annotations
 
 from runner.secrets.masking import (
+    MASK,
+    Secret,
     SecretSet,
     is_secret_name,
     is_secret_variable,
@@ -11,6 +13,8 @@ from runner.secrets.masking import (
 )
 
 __all__ = [
+    "MASK",
+    "Secret",
     "SecretSet",
     "is_secret_name",
     "is_secret_variable",

@@ -14,8 +14,9 @@ import binascii
 import bisect
 import json
 import re
+import threading
 from collections.abc import Iterable, Mapping
-from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, quote_plus
 
 __all__ = [
     "MASK",
@@ -118,9 +119,13 @@ class Secret:
 
 
 class SecretSet:
-    """The secrets of one run or guide, masked in any encoding, longest first."""
+    """The secrets of one run (or one guide's view of them), masked in any encoding.
 
-    def __init__(self, values: Iterable[str | Secret] = ()) -> None:
+    Safe to share between the threads of a parallel run: adding and masking take a lock.
+    """
+
+    def __init__(self, values: Iterable[str | Secret] = (), *,
+                 feeds: SecretSet | None = None) -> None:
         self._values: set[str] = set()
         self._forms: set[str] = set()
         # Every form, longest first, replaced as plain text: compiling a regex of escaped
@@ -129,24 +134,40 @@ class SecretSet:
         # `-len(form)` of each form in `_ordered` (ascending): a text is only searched for the
         # forms that fit in it.
         self._sizes: list[int] = []
+        self._pending: list[str] = []
+        """Forms learned since the last `mask`, not yet in `_ordered`."""
+        self._feeds = feeds
+        """The run's set, told of every secret this view learns."""
+        self._lock = threading.Lock()
         for value in values:
             self.add(value)
 
     def __len__(self) -> int:
         return len(self._values)
 
+    def __repr__(self) -> str:
+        return f"SecretSet({len(self._values)} secrets)"
+
     def __contains__(self, value: object) -> bool:
         if isinstance(value, Secret):
             value = value.reveal()
         return value in self._values
 
+    def scoped(self) -> SecretSet:
+        """An empty view for one guide: it masks with what the guide learns, and tells this
+        set of everything it learns. Empty, not a copy: a guide's masking must not grow with
+        the secrets every guide before it learned (the writers mask those at the end)."""
+        return SecretSet(feeds=self)
+
     def copy(self) -> SecretSet:
-        """An independent set holding the same secrets (a guide's set from the run's)."""
+        """An independent set holding the same secrets, feeding no other."""
         twin = SecretSet()
-        twin._values = set(self._values)
-        twin._forms = set(self._forms)
-        twin._ordered = list(self._ordered)
-        twin._sizes = list(self._sizes)
+        with self._lock:
+            twin._values = set(self._values)
+            twin._forms = set(self._forms)
+            twin._ordered = list(self._ordered)
+            twin._sizes = list(self._sizes)
+            twin._pending = list(self._pending)
         return twin
 
     def add(self, value: str | Secret) -> None:
@@ -154,8 +175,7 @@ class SecretSet:
         raw = value.reveal() if isinstance(value, Secret) else value
         if not raw or raw in self._values:
             return
-        self._values.add(raw)
-        self._register(_encodings(raw) | _encodings_of_each(_base64_forms(raw)))
+        self._learn(raw, _encodings(raw) | _encodings_of_each(_base64_forms(raw)))
 
     def add_guessed(self, value: str) -> None:
         """Register a value only its name calls secret; shorter than MIN_SECRET_LENGTH: ignored."""
@@ -168,10 +188,8 @@ class SecretSet:
         self.add(password)
         pairs = {f"{user}:{password}", f"{quote_plus(user)}:{quote_plus(password)}"}
         for pair in pairs:
-            if len(pair) <= len(":"):
-                continue
-            self._values.add(pair)
-            self._register(_encodings(pair) | _encodings_of_each(_base64_forms(pair)))
+            if len(pair) > len(":"):
+                self._learn(pair, _encodings(pair) | _encodings_of_each(_base64_forms(pair)))
 
     def collect_from_json(self, obj: object) -> None:
         """Register the string values of keys named like secrets, at any depth."""
@@ -192,16 +210,6 @@ class SecretSet:
             if is_secret_name(name):
                 self.add_guessed(value)
 
-    def collect_from_url(self, url: str) -> None:
-        """Register a URL's userinfo password and its query fields named like secrets."""
-        try:
-            parts = urlsplit(url)
-        except ValueError:
-            return
-        if parts.password:
-            self.add_basic(unquote(parts.username or ""), unquote(parts.password))
-        self.collect_from_form(parts.query)
-
     def collect_from_headers(self, headers: Iterable[tuple[str, str]]) -> None:
         """Register credentials in `Authorization`, cookies and headers named like secrets."""
         for name, value in headers:
@@ -214,22 +222,19 @@ class SecretSet:
             elif is_secret_name(lowered):
                 self.add_guessed(value)
 
-    def collect_from_variables(self, variables: Mapping[str, str]) -> None:
-        """Register the values of variables named like secrets (`CLIENT_SECRET`, `TOKEN`)."""
-        for name, value in variables.items():
-            if is_secret_variable(name):
-                self.add(value)
-
     def mask(self, text: str) -> str:
         """Replace every registered secret, in any encoding, and every JWT by `***`."""
         # Forms longer than the text cannot be in it: start at the first form that fits. A
         # short secret's replacement may lengthen the text, but only forms shorter than the
         # ones already replaced (longest first) are looked for after it.
-        start = bisect.bisect_left(self._sizes, -len(text))
-        for index in range(start, len(self._ordered)):
-            form = self._ordered[index]
-            if form in text:
-                text = text.replace(form, MASK)
+        with self._lock:
+            if self._pending:
+                self._settle()
+            start = bisect.bisect_left(self._sizes, -len(text))
+            for index in range(start, len(self._ordered)):
+                form = self._ordered[index]
+                if form in text:
+                    text = text.replace(form, MASK)
         return mask_jwts(text)
 
     def _collect_authorization(self, value: str) -> None:
@@ -248,18 +253,36 @@ class SecretSet:
             if sep:
                 self.add_basic(user, password)
 
-    def _register(self, forms: set[str]) -> None:
-        new = forms - self._forms
-        if not new:
+    def _learn(self, value: str, forms: set[str]) -> None:
+        """Take a secret and its forms (computed once), and pass them on to the run's set."""
+        with self._lock:
+            if value in self._values:
+                return
+            self._values.add(value)
+            new = forms - self._forms
+            self._forms |= new
+            # Ordered when next masked: the run's set is masked only when a report is written.
+            self._pending.extend(new)
+        if self._feeds is not None:
+            self._feeds._learn(value, forms)
+
+    def _settle(self) -> None:
+        """Put the forms learned since the last mask in order: longest first, so that a
+        secret's base64 or URL form is masked whole, not in pieces."""
+        pending, self._pending = self._pending, []
+        if len(pending) * 8 < len(self._ordered):
+            # A few new forms in a long list (a guide's view, after each step): inserted in
+            # place, since re-sorting every form each time grew with the guide.
+            for form in pending:
+                index = bisect.bisect_right(self._ordered, _longest_first(form),
+                                            key=_longest_first)
+                self._ordered.insert(index, form)
+                self._sizes.insert(index, -len(form))
             return
-        self._forms |= new
-        # Longest first, so a secret's base64 or URL form is masked whole, not in pieces.
-        # Inserted in place: re-sorting every form each time one secret arrives grew with
-        # the guide.
-        for form in new:
-            index = bisect.bisect_right(self._ordered, _longest_first(form), key=_longest_first)
-            self._ordered.insert(index, form)
-            self._sizes.insert(index, -len(form))
+        # Many at once (the run's set, at the end): one sort, which merges the sorted runs.
+        self._ordered = sorted([*self._ordered, *sorted(pending, key=_longest_first)],
+                               key=_longest_first)
+        self._sizes = [-len(form) for form in self._ordered]
 
 
 def _longest_first(form: str) -> tuple[int, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import threading
 from collections.abc import Callable
 from urllib.parse import quote, quote_plus
 
@@ -230,13 +231,36 @@ def test_collect_from_headers_bearer() -> None:
     assert secrets.mask("opaque-access-token") == MASK
 
 
-def test_collect_from_variables_and_url() -> None:
-    secrets = SecretSet()
-    secrets.collect_from_variables({"CLIENT_SECRET": "cs-0123456789", "AGENT_ID": "agent-1234"})
-    secrets.collect_from_url("https://user:pa55word-long@host/x?api_key=key-0123456789&a=b")
-    assert secrets.mask("cs-0123456789 agent-1234 pa55word-long key-0123456789") == (
-        f"{MASK} agent-1234 {MASK} {MASK}"
-    )
+def test_a_guide_view_feeds_the_run_set_and_stays_its_own() -> None:
+    run = SecretSet(["bootstrap-0123456"])
+    first, second = run.scoped(), run.scoped()
+    first.add("bootstrap-0123456")
+    first.add("first-guide-secret")
+    second.add_basic("agent-7f3a", "second-pass word")
+    # Each guide masks what it knows; the run masks what any guide learned, Basic pair too.
+    assert first.mask("bootstrap-0123456 first-guide-secret") == f"{MASK} {MASK}"
+    assert second.mask("first-guide-secret") == "first-guide-secret"
+    basic = base64.b64encode(b"agent-7f3a:second-pass word").decode()
+    assert run.mask(f"first-guide-secret {basic} second-pass%20word") == f"{MASK} {MASK} {MASK}"
+    assert "bootstrap" not in repr(run) and "first-guide" not in repr(first)
+
+
+def test_the_run_set_may_be_fed_from_many_threads() -> None:
+    run = SecretSet()
+    views = [run.scoped() for _ in range(8)]
+
+    def learn(view: SecretSet, number: int) -> None:
+        for index in range(50):
+            view.add(f"thread-{number}-secret-{index:03d}")
+            view.mask("nothing to hide here")
+
+    threads = [threading.Thread(target=learn, args=(view, n)) for n, view in enumerate(views)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    text = " ".join(f"thread-{n}-secret-{i:03d}" for n in range(8) for i in range(50))
+    assert run.mask(text) == " ".join([MASK] * 400)
 
 
 def test_copy_is_independent() -> None:

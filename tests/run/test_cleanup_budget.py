@@ -23,6 +23,7 @@ from runner.run.isolation import Isolation
 from runner.run.retry import RetryPolicy
 from runner.run.staging.cleanup import AgentLedger
 from runner.run.target import Session, TargetOptions, UrlTarget
+from runner.secrets import Secret, SecretSet
 
 ORIGIN = "https://staging.example"
 TOKEN = "bootstrap-secret-token-value"
@@ -50,8 +51,9 @@ def _session(fields: frozenset[str] = frozenset({"email", "owner"}),
              budget: float = 120.0) -> Session:
     return Session(
         transport=httpx.HTTPTransport(retries=0), origin=ORIGIN,
-        variables={"BOOTSTRAP_TOKEN": TOKEN, "BASE_URL": "http://localhost:3000/api/v1"},
-        secrets=(TOKEN,), retry=RetryPolicy(attempts=4, max_wait=10, deadline=9.97),
+        variables={"BASE_URL": "http://localhost:3000/api/v1"},
+        bootstrap_token=Secret(TOKEN), secrets=SecretSet([TOKEN]),
+        retry=RetryPolicy(attempts=4, max_wait=10, deadline=9.97),
         isolation=Isolation(tag=TAG, fields=fields), cleanup=True, timeout=5.0,
         cleanup_budget=budget)
 

@@ -28,7 +28,12 @@ def test_no_environment_variable_turns_a_plain_run_into_a_url_run(
 def test_a_named_url_still_reads_the_bootstrap_token() -> None:
     target = make_target("http://127.0.0.1:9", environ=_ELSEWHERE)
     assert isinstance(target, UrlTarget)
-    assert target.open().variables["BOOTSTRAP_TOKEN"] == "tok-abc12"
+    session = target.open()
+    assert session.bootstrap_token is not None
+    assert session.bootstrap_token.reveal() == "tok-abc12"
+    # Carried as a Secret: printing the session (a crash's locals, a debug line) hides it.
+    assert "tok-abc12" not in repr(session) and "tok-abc12" not in str(session)
+    assert "tok-abc12" in session.secrets
 
 
 def test_a_plain_run_stays_embedded_whatever_the_environment_holds() -> None:

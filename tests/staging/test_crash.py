@@ -130,3 +130,20 @@ def test_a_crash_at_each_stage_is_reported_as_one(
         assert_clean(served)
     for name in files:
         Path(name).unlink()
+
+
+def test_a_traceback_file_is_masked_again_with_the_secrets_learned_after_it() -> None:
+    from runner.run import mask_crash_files, record_crash
+    from runner.secrets import SecretSet
+
+    late = "learned-later-0123456789"
+    crash = record_crash(KeyError(f"https://idp.test/x?q={late}"), "sending")
+    assert crash.path is not None
+    path = Path(crash.path)
+    try:
+        assert late in path.read_text(encoding="utf-8")  # not a secret when it was written
+        mask_crash_files([crash.path], SecretSet([late]).mask)
+        text = path.read_text(encoding="utf-8")
+        assert late not in text and "KeyError" in text
+    finally:
+        path.unlink(missing_ok=True)

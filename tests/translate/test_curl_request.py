@@ -42,14 +42,16 @@ def test_basic_credentials_are_secrets() -> None:
     request = build_request(["curl", "-u", "client-id:s3cr3t-value", "localhost:3000"])
     token = base64.b64encode(b"client-id:s3cr3t-value").decode()
     assert ("Authorization", f"Basic {token}") in request.headers
-    assert {"s3cr3t-value", token, f"Basic {token}"} <= set(request.secrets)
+    assert {"s3cr3t-value", token, f"Basic {token}"} <= {s.reveal() for s in request.secrets}
+    # Carried as Secrets, and out of the request's repr: printing it shows none of them.
+    assert "s3cr3t" not in repr(request) and token not in repr(request)
 
 
 def test_bearer_and_authorization_values_are_secrets() -> None:
     request = build_request(
         ["curl", "--oauth2-bearer", "tok-1", "-H", "Authorization: Bearer tok-2", "localhost:3000"]
     )
-    assert {"tok-1", "Bearer tok-2", "tok-2"} <= set(request.secrets)
+    assert {"tok-1", "Bearer tok-2", "tok-2"} <= {s.reveal() for s in request.secrets}
     # The custom header wins over --oauth2-bearer, as in curl.
     assert [v for n, v in request.headers if n.lower() == "authorization"] == ["Bearer tok-2"]
 

@@ -69,7 +69,7 @@ class AgentLedger:
         shares `session.cleanup_budget` seconds; `sleep` and `clock` replace real time.
         """
         tag = session.isolation.tag if session.isolation is not None else ""
-        token = session.variables.get("BOOTSTRAP_TOKEN")
+        token = session.bootstrap_token.reveal() if session.bootstrap_token else None
         sender = _Budgeted(client, session, sleep=sleep, clock=clock)
         outcomes: list[Cleanup] = []
         if not token:

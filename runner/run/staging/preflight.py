@@ -40,14 +40,14 @@ def preflight(guides: Sequence[Guide], target: Target) -> None:
     if not isinstance(target, UrlTarget):
         return
     session = target.open(0)
-    token = session.variables.get("BOOTSTRAP_TOKEN", "")
-    if not token:
+    token = session.bootstrap_token
+    if token is None:
         reader = _first_reader(guides)
         if reader is None:
             return  # nothing needs it; the guides will say what else they miss
         raise DocError(f"{TOKEN_VARIABLE} is not set, expected the target's bootstrap token "
                        f"in the environment: {reader} reads $BOOTSTRAP_TOKEN")
-    _probe(session, token, target.name)
+    _probe(session, token.reveal(), target.name)
 
 
 def _first_reader(guides: Sequence[Guide]) -> str | None:

@@ -19,7 +19,7 @@ from runner.model import (
     Script,
     Source,
 )
-from runner.secrets import is_secret_name
+from runner.secrets import Secret, is_secret_name
 from runner.translate.curl.body import FileReader, curl_escape, multipart
 from runner.translate.curl.options import parse_args
 from runner.translate.curl.redirect import MAX_REDIRECTS, Redirects
@@ -60,10 +60,11 @@ class CurlRequest:
     """A curl command line understood: the request plus the options that change how it is run."""
 
     method: str
-    url: str
-    headers: tuple[tuple[str, str], ...]
+    # Out of `repr` (a debug line, a crash report): they carry credentials as sent.
+    url: str = field(repr=False)
+    headers: tuple[tuple[str, str], ...] = field(repr=False)
     """Every header curl sends, in curl's order (Host only when `-H Host:` sets it)."""
-    body: bytes
+    body: bytes = field(repr=False)
     follow_redirects: bool = False
     max_redirects: int = MAX_REDIRECTS
     """`--max-redirs` (curl's `-1`, unlimited, is bounded at curl's default)."""
@@ -79,9 +80,9 @@ class CurlRequest:
     insecure: bool = False
     output_file: str | None = None
     write_out: str | None = None
-    secrets: tuple[str, ...] = ()
+    secrets: tuple[Secret, ...] = ()
     """Values the user gave as credentials (`-u`, `--oauth2-bearer`, Authorization)."""
-    target: str | None = None
+    target: str | None = field(default=None, repr=False)
     """The exact request target (path and query) curl puts on the request line."""
     printing: Printing = field(default_factory=Printing)
     """The options that decide what the reader sees (`-o`, `-i`, `-I`, `-f`, `-s`, `-w`...)."""
@@ -198,7 +199,7 @@ def build_request(
         insecure=state.flags.get("insecure", False),
         output_file=state.values.get("output"),
         write_out=state.values.get("write-out"),
-        secrets=tuple(s for s in dict.fromkeys(secrets) if s),
+        secrets=tuple(Secret(s) for s in dict.fromkeys(secrets) if s),
         target=url.target,
         printing=printing_of(state),
     )
