@@ -23,12 +23,36 @@ __all__ = ["main"]
 
 
 class _DefaultGroup(click.Group):
-    """`verify-docs [PATH...]` runs guides; `verify-docs serve` is the one subcommand."""
+    """`verify-docs [PATH...]` is `verify-docs run [PATH...]`; other words name subcommands.
+
+    Its help shows the default command's options with the subcommands, since that is
+    what a user types most; only `--help` and `--version`, as the first word, are the
+    group's own.
+    """
+
+    default_command = "run"
+    own_options = ("--help", "-h", "--version")
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
-            args = ["run", *args]
+        if not args or (args[0] not in self.commands and args[0] not in self.own_options):
+            args = [self.default_command, *args]
         return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, "[OPTIONS] [PATHS]...")
+        formatter.write_usage(ctx.command_path, "COMMAND [ARGS]...", prefix="       ")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        default = self.commands[self.default_command]
+        # The default command's own parameters, without its --help: the group's says it.
+        records = [record for param in default.params
+                   if not isinstance(param, click.Argument)
+                   and (record := param.get_help_record(ctx)) is not None]
+        records += [record for param in self.get_params(ctx)
+                    if (record := param.get_help_record(ctx)) is not None]
+        with formatter.section("Options"):
+            formatter.write_dl(records)
+        self.format_commands(ctx, formatter)
 
 
 _EXIT_STATUSES = """\b
@@ -46,23 +70,29 @@ Exit status, the highest that applies:
              epilog=_EXIT_STATUSES)
 @click.version_option(package_name="verify-docs", prog_name="verify-docs")
 def cli() -> None:
-    """Executable developer guides: run every documented request, prove every response."""
+    """Executable developer guides: run every documented request, prove every response.
+
+    Verifies the guides under PATHS (default: docs/) against the embedded AgentIdP or
+    --target; `verify-docs PATHS` is short for `verify-docs run PATHS`.
+    """
 
 
 @cli.command("run", epilog=_EXIT_STATUSES)
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--target", help="'embedded' (default) or the URL of a running AgentIdP.")
+@click.option("--target", metavar="URL",
+              help="'embedded' (default) or the URL of a running AgentIdP.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write a JSON report.")
 @click.option("--junitxml", type=click.Path(dir_okay=False), help="Write a JUnit XML report.")
 @click.option("--lint", is_flag=True, help="Read and plan the guides; send nothing.")
-@click.option("-k", "keyword", help="Only guides or steps matching this expression.")
+@click.option("-k", "keyword", metavar="EXPR",
+              help="Only guides or steps matching this expression.")
 @click.option("-v", "--verbose", is_flag=True, help="Show each plan, request and response.")
-@click.option("-n", "jobs", type=click.IntRange(1, 64), help="Guides run in parallel.")
+@click.option("-n", "jobs", type=click.IntRange(1, 64), metavar="N", help="Guides run in parallel.")
 @click.option("--read-only", is_flag=True,
               help="Send nothing that changes state (production smoke checks).")
 @click.option("--keep", is_flag=True,
               help="Leave the agents a guide created (no cleanup on a URL target).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Seconds a request may take when the guide gives no -m.")
 @click.option("--strict/--no-strict", default=None,
               help="Bash's semantics: bind no variable from responses, and fail a step that "
