@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup verify-docs test lint bench serve
+.PHONY: setup verify-docs test lint bench serve coverage
 
 setup: $(STAMP)
 
@@ -27,6 +27,10 @@ test: setup
 lint: setup
 	$(BIN)/ruff check runner fixtures tests
 	$(BIN)/mypy
+
+# Which operations, responses and error codes of fixtures/openapi.yaml the guides verify.
+coverage: setup
+	$(BIN)/verify-docs coverage --strict docs/
 
 bench: setup
 	$(BIN)/python -m tests.bench

@@ -65,3 +65,16 @@ def test_cells_of_the_tokens_guide(tokens: dict[str, Any]) -> None:
     verified = [c["code"] for c in tokens["codes"] if c["state"] == "verified"]
     assert verified == ["UNAUTHORIZED", "FORBIDDEN", "invalid_scope", "invalid_client"]
     assert tokens["unmatched"] == []
+
+
+def test_the_readme_states_the_projects_own_figure() -> None:
+    # The figure in the README is what `make coverage` prints today: a guide that stops
+    # showing a response (or a new one that shows more) must update it.
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("This project's own figure", 1)[1].split("```text\n", 1)[1]
+    stated = block.split("```", 1)[0].splitlines()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        outcome = CliRunner().invoke(cli, ["coverage", "--strict", "docs/"])
+    assert outcome.exit_code == 0, outcome.stderr
+    assert outcome.stdout.splitlines()[-4:] == stated
