@@ -57,13 +57,22 @@ def test_cells_of_the_tokens_guide(tokens: dict[str, Any]) -> None:
                                                  "401": "verified"}
     assert _states(tokens, "GET", "/agents/{agentId}") == {"200": "verified", "401": "verified"}
     assert _states(tokens, "POST", "/agents/{agentId}/credentials") == {"403": "verified"}
-    assert _states(tokens, "POST", "/token/introspect") == {"200": "verified"}
+    assert _states(tokens, "POST", "/token/introspect") == {"200": "verified", "403": "verified"}
     assert _states(tokens, "POST", "/token/revoke") == {"200": "verified"}
+    # The JWKS is served outside /api/v1, as its own `servers` entry says.
+    assert _states(tokens, "GET", "/.well-known/jwks.json") == {"200": "verified"}
+    [token] = [op for op in tokens["operations"] if op["operationId"] == "issueToken"]
+    [bad_request] = [r for r in token["responses"] if r["status"] == "400"]
+    assert [c["code"] for c in bad_request["codes"]] == [
+        "invalid_scope", "invalid_request", "unsupported_grant_type"]
     summary = tokens["summary"]
-    assert (summary["operations"]["total"], summary["operations"]["verified"]) == (16, 5)
-    assert (summary["responses"]["total"], summary["responses"]["verified"]) == (84, 8)
+    assert (summary["operations"]["total"], summary["operations"]["verified"]) == (16, 6)
+    # 3 of POST /token, 2 of GET /agents/{agentId} and of introspection, 1 of credential
+    # generation (403), of revocation and of the JWKS.
+    assert (summary["responses"]["total"], summary["responses"]["verified"]) == (84, 10)
     verified = [c["code"] for c in tokens["codes"] if c["state"] == "verified"]
-    assert verified == ["UNAUTHORIZED", "FORBIDDEN", "invalid_scope", "invalid_client"]
+    assert verified == ["UNAUTHORIZED", "FORBIDDEN", "invalid_request", "unsupported_grant_type",
+                        "invalid_scope", "invalid_client"]
     assert tokens["unmatched"] == []
 
 
