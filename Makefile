@@ -10,7 +10,7 @@ DEV := $(VENV)/.installed-dev
 # Passed to verify-docs by `make verify-docs`, e.g. ARGS='-k token -v' or ARGS='--lint'.
 ARGS ?=
 
-.PHONY: setup verify-docs test lint bench serve
+.PHONY: setup verify-docs test lint bench serve coverage
 
 setup: $(DEV)
 
@@ -42,6 +42,10 @@ test: $(DEV)
 lint: $(DEV)
 	$(BIN)/ruff check runner fixtures tests
 	$(BIN)/mypy
+
+# Which operations, responses and error codes of fixtures/openapi.yaml the guides verify.
+coverage: $(RUNTIME)
+	$(BIN)/verify-docs coverage --strict docs/
 
 bench: $(DEV)
 	$(BIN)/python -m tests.bench

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -135,6 +135,78 @@ def serve_command(host: str, port: int, rate_limit: int, allow_remote: bool) -> 
         sys.exit(2)
 
 
+_COVERAGE_EXIT = """\b
+Exit status, the highest that applies:
+  0  coverage measured (and at or above --fail-under)
+  1  the verified responses are under --fail-under PERCENT
+  2  the OpenAPI file, a guide or the command line could not be read
+  3  the target could not be reached or failed, or an agent was left
+  4  the runner itself failed (a bug): the message names a traceback file
+  130  interrupted"""
+
+# The options a coverage run shares with `verify-docs run`: the same guides, target and
+# selection, defined once (on `run`).
+_RUN_OPTIONS_FOR_COVERAGE = ("paths", "target", "keyword", "verbose", "jobs", "read_only",
+                             "keep", "timeout", "strict")
+
+
+@cli.command("coverage", epilog=_COVERAGE_EXIT)
+@click.option("--openapi", type=click.Path(dir_okay=False),
+              help="The OpenAPI description, YAML or JSON (default: `openapi` in "
+                   "[tool.verify-docs], else fixtures/openapi.yaml).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the coverage as JSON to this file ('-': to stdout, no table).")
+@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PERCENT",
+              help="Exit 1 when under PERCENT of the OpenAPI's responses are verified.")
+def coverage_command(paths: tuple[str, ...], **options: Any) -> None:
+    """Run the guides under PATHS (default: docs/), then show which operations, responses
+    and error codes of an OpenAPI description they verify."""
+    sys.exit(_guarded(lambda: _coverage(paths, **options)))
+
+
+coverage_command.params[:0] = [param for param in run_command.params
+                               if param.name in _RUN_OPTIONS_FOR_COVERAGE]
+
+
+def _coverage(
+    paths: Sequence[str],
+    *,
+    openapi: str | None,
+    json_path: str | None,
+    fail_under: float | None,
+    **run_options: Any,
+) -> int:
+    from runner.config import load_config, project_config
+    from runner.coverage import load_openapi, measure_coverage
+    from runner.report.coverage import percent_text, write_coverage, write_coverage_json
+    from runner.report.render import summarize
+
+    here = load_config()
+    config = project_config(Path(paths[0]), here) if paths else here
+    file = Path(openapi) if openapi is not None else config.root / config.openapi
+    # A bad OpenAPI file is found out before anything is sent.
+    api = load_openapi(file, shown=openapi if openapi is not None else _display(file))
+    to_stdout = json_path == "-"
+    _check_report_folders(None if to_stdout else json_path, None)
+
+    def report(result: RunResult) -> int:
+        coverage = measure_coverage(api, result)
+        if json_path is not None:
+            write_coverage_json(coverage, sys.stdout if to_stdout else Path(json_path))
+        if not to_stdout:
+            write_coverage(coverage, sys.stdout, run_line=summarize(result).line(),
+                           fail_under=fail_under)
+        figure = coverage.response_figure
+        if fail_under is not None and figure.percent < fail_under:
+            click.echo(f"verify-docs: {percent_text(figure)} of the OpenAPI's responses are "
+                       f"verified, under --fail-under {fail_under:g} (exit 1)", err=True)
+            return 1
+        return 0
+
+    return _run(paths, json_path=None, junitxml=None, lint=False, coverage=report,
+                **run_options)
+
+
 def _guarded(action: Callable[[], int]) -> int:
     """Turn the project's own errors into messages and exit statuses, never tracebacks."""
     try:
@@ -166,7 +238,10 @@ def _run(
     keep: bool,
     timeout: float | None,
     strict: bool | None,
+    coverage: Callable[[RunResult], int] | None = None,
 ) -> int:
+    """Run the guides and report them; with `coverage`, that reports instead (the run's own
+    report goes to stderr with -v) and gives the exit status, unless a fault outweighs it."""
     from runner._cli_plan import crash_files, plan_guides, with_crashes
     from runner.config import load_config, project_config
     from runner.read import find_guides
@@ -224,8 +299,12 @@ def _run(
     from runner.run import mask_crash_files
 
     mask_crash_files(crash_files(result), result.mask)
-    forced = _write_terminal(result, verbose=verbose, color=color)
-    forced = max(forced, _write_reports(result, json_path, junitxml))
+    if coverage is None:
+        forced = _write_terminal(result, verbose=verbose, color=color)
+        forced = max(forced, _write_reports(result, json_path, junitxml))
+    else:
+        forced = _write_terminal(result, verbose=True, color=False, stream=sys.stderr) \
+            if verbose else 0
     if outcome.abandoned:
         click.echo("verify-docs: interrupted twice; reported what ran, cleanup abandoned",
                    err=True)
@@ -236,8 +315,11 @@ def _run(
     if outcome.interrupted:
         click.echo(f"verify-docs: interrupted; {_cleanup_said(outcome.result)}", err=True)
         return 130
-    status = result.exit_status
-    if status == 0 and planned and not any(g.steps for g in result.guides):
+    if coverage is not None:
+        status = max(forced, coverage(result), _coverage_faults(result))
+    else:
+        status = result.exit_status
+    if coverage is None and status == 0 and planned and not any(g.steps for g in result.guides):
         status = 5  # -k deselected every step there was
     if forced:  # a report not written: never a pass, and a crash is a crash
         status = max(forced, 0 if status == 5 else status)
@@ -245,18 +327,31 @@ def _run(
     if files:
         click.echo("verify-docs: the runner itself failed (a bug, exit 4); traceback in "
                    + ", ".join(files), err=True)
-    elif status == 5:
+    elif status == 5 and coverage is None:
         click.echo("verify-docs: no step was run: every step was held back by --read-only, "
                    "deselected by -k or skipped (exit 5)", err=True)
     return status
 
 
-def _write_terminal(result: RunResult, *, verbose: bool, color: bool) -> int:
+def _coverage_faults(result: RunResult) -> int:
+    """What outweighs a coverage figure: 4 the runner crashed, 3 the target failed or an
+    agent was left, 2 a guide could not be read (its steps are missing from the figures)."""
+    from runner._cli_plan import crash_files
+
+    if crash_files(result):
+        return 4
+    if result.leftovers or result.unreachable or any(g.target_fault for g in result.guides):
+        return 3
+    return 2 if any(g.errors for g in result.guides) else 0
+
+
+def _write_terminal(result: RunResult, *, verbose: bool, color: bool,
+                    stream: TextIO | None = None) -> int:
     """The terminal report; 4 (and one line naming a traceback file) if it crashed."""
     from runner.report.terminal import write_terminal
 
     try:
-        write_terminal(result, sys.stdout, verbose=verbose, color=color)
+        write_terminal(result, stream or sys.stdout, verbose=verbose, color=color)
     except Exception as exc:  # a bug in the report: the other reports are still written
         from runner.run import record_crash
 

@@ -37,6 +37,8 @@ class Config:
     jobs: int = 1
     strict: bool = False
     """Run guides with bash's semantics: nothing bound from responses (see `--strict`)."""
+    openapi: str = "fixtures/openapi.yaml"
+    """The OpenAPI description `verify-docs coverage` measures; relative to `root`."""
     root: Path = field(default_factory=Path.cwd)
     """The folder holding pyproject.toml (the repository root), or the working directory."""
 
@@ -49,6 +51,7 @@ _TYPES: dict[str, type] = {
     "paths": list, "target": str, "documented-origin": str, "unique-fields": list,
     "fixtures": str, "timeout": float, "retries": int, "retry-max-wait": float,
     "step-deadline": float, "cleanup-budget": float, "jobs": int, "strict": bool,
+    "openapi": str,
 }
 
 
@@ -94,6 +97,8 @@ def _parse(path: Path) -> Config:
         values["paths"] = tuple(str(root / item) for item in values["paths"])
     if "fixtures" in values:
         values["fixtures"] = str(root / values["fixtures"])
+    if "openapi" in values:
+        values["openapi"] = str(root / values["openapi"])
     return Config(**values)
 
 
@@ -110,7 +115,7 @@ def _check(key: str, value: Any, source: Source) -> None:
         problem = "a list of at least one name"
     elif key == "documented-origin" and not _is_origin(value):
         problem = "an origin like 'http://localhost:3000' (scheme, host, optional port)"
-    elif key in ("target", "fixtures") and not value:
+    elif key in ("target", "fixtures", "openapi") and not value:
         problem = "a non-empty string"
     if problem is not None:
         raise DocError(f"[tool.verify-docs]: {key} should be {problem}, got {value!r}", source)
