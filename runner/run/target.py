@@ -199,7 +199,13 @@ class UrlTarget(Target):
         # httpx builds a TLS context for every transport, loading the CA bundle each time
         # (40 to 80 ms, more than a guide's requests on loopback); one serves every session.
         if self._tls is None:
-            self._tls = httpx.create_ssl_context()
+            if httpx.URL(self._origin).scheme == "https":
+                self._tls = httpx.create_ssl_context()
+            else:
+                # An http:// target never speaks TLS (every request and redirect stays on its
+                # origin): no CA bundle to load. A context trusting nothing, should one be
+                # used after all, refuses every certificate instead of accepting any.
+                self._tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         return self._tls
 
     def open(self, number: int = 0) -> Session:
