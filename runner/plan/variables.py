@@ -8,6 +8,7 @@ reading `$AGENTID` is caught as the typo it is in bash (an empty variable) inste
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 
@@ -17,9 +18,12 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+@functools.lru_cache(maxsize=4096)
 def field_variables(key: str) -> tuple[str, ...]:
     """The variables a response field binds: its SCREAMING_SNAKE form (`access_token` also
     binds `TOKEN`, how guides name the access token); none for a key no shell name can spell.
+
+    Pure and cached: every response of a run spells its keys from the same few names.
     """
     name = _CAMEL.sub("_", key).replace("-", "_").upper()
     if not _NAME.fullmatch(name):

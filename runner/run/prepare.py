@@ -99,8 +99,11 @@ class RequestBuilder:
         isolation = self._session.isolation
         if isolation is not None:
             content = isolation.outbound_body(content, request.headers.get("content-type", ""))
-            query = isolation.outbound_query(url.query.decode("ascii", "replace"))
-            url = url.copy_with(query=query.encode("ascii") or None)
+            written = url.query.decode("ascii", "replace")
+            query = isolation.outbound_query(written)
+            # An untagged query leaves the URL as it is (a bare `?` aside, which this drops).
+            if query != written or (not query and b"?" in url.raw_path):
+                url = url.copy_with(query=query.encode("ascii") or None)
         if (url is request.url or url == request.url) and content == request.content:
             return Outbound(request, curl, documented)
         extensions = dict(request.extensions)

@@ -6,6 +6,7 @@ can only ever talk to its target's origin.
 
 from __future__ import annotations
 
+import functools
 import os
 import ssl
 import time
@@ -84,7 +85,7 @@ class Session:
             return url
         # The target may sit under a path (`https://staging.example/idp`): keep the raw
         # path and query bytes exactly as curl would have sent them.
-        return httpx.URL(self.origin.rstrip("/") + url.raw_path.decode("ascii"))
+        return _url(self.origin.rstrip("/") + url.raw_path.decode("ascii"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +210,13 @@ class UrlTarget(Target):
         # httpx builds a TLS context for every transport, loading the CA bundle each time
         # (40 to 80 ms, more than a guide's requests on loopback); one serves every session.
         if self._tls is None:
-            self._tls = httpx.create_ssl_context()
+            if httpx.URL(self._origin).scheme == "https":
+                self._tls = httpx.create_ssl_context()
+            else:
+                # An http:// target never speaks TLS (every request and redirect stays on its
+                # origin): no CA bundle to load. A context trusting nothing, should one be
+                # used after all, refuses every certificate instead of accepting any.
+                self._tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         return self._tls
 
     def open(self, number: int = 0) -> Session:
@@ -269,6 +276,13 @@ def make_target(
         return EmbeddedTarget(options=options)
     environ = os.environ if environ is None else environ
     return UrlTarget(spec, bootstrap_token=environ.get("IDP_BOOTSTRAP_TOKEN"), options=options)
+
+
+@functools.lru_cache(maxsize=1024)
+def _url(text: str) -> httpx.URL:
+    """httpx's parse of a target URL; cached, as a guide sends to the same few URLs again
+    and again (httpx.URL is immutable, so requests may share one)."""
+    return httpx.URL(text)
 
 
 def describe_fault(url: str, exc: Exception) -> TargetError:

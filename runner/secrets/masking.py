@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
+import functools
 import json
 import re
 import threading
@@ -67,6 +68,7 @@ _COOKIE_HEADERS = frozenset({"cookie", "set-cookie"})
 _JWT = re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _PERCENT = re.compile(r"%[0-9A-F]{2}")
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+_UNRESERVED_OR_SPACE = re.compile(r"[A-Za-z0-9_.~ -]*")
 
 
 def is_secret_name(name: str) -> bool:
@@ -87,7 +89,8 @@ def is_secret_variable(name: str) -> bool:
 
 def mask_jwts(text: str) -> str:
     """Replace every JWT-looking value (`eyJ...` with three parts) by `***`."""
-    return _JWT.sub(MASK, text)
+    # Most texts hold no JWT: a substring test is far cheaper than the look-behind scan.
+    return _JWT.sub(MASK, text) if "eyJ" in text else text
 
 
 class Secret:
@@ -175,7 +178,7 @@ class SecretSet:
         raw = value.reveal() if isinstance(value, Secret) else value
         if not raw or raw in self._values:
             return
-        self._learn(raw, _encodings(raw) | _encodings_of_each(_base64_forms(raw)))
+        self._learn(raw, _all_forms(raw))
 
     def add_guessed(self, value: str) -> None:
         """Register a value only its name calls secret; shorter than MIN_SECRET_LENGTH: ignored."""
@@ -189,7 +192,7 @@ class SecretSet:
         pairs = {f"{user}:{password}", f"{quote_plus(user)}:{quote_plus(password)}"}
         for pair in pairs:
             if len(pair) > len(":"):
-                self._learn(pair, _encodings(pair) | _encodings_of_each(_base64_forms(pair)))
+                self._learn(pair, _all_forms(pair))
 
     def collect_from_json(self, obj: object) -> None:
         """Register the string values of keys named like secrets, at any depth."""
@@ -253,7 +256,7 @@ class SecretSet:
             if sep:
                 self.add_basic(user, password)
 
-    def _learn(self, value: str, forms: set[str]) -> None:
+    def _learn(self, value: str, forms: frozenset[str]) -> None:
         """Take a secret and its forms (computed once), and pass them on to the run's set."""
         with self._lock:
             if value in self._values:
@@ -335,6 +338,16 @@ def _mask_cookie(value: str, *, attributes: bool) -> str:
     return "; ".join(masked)
 
 
+@functools.lru_cache(maxsize=4096)
+def _all_forms(value: str) -> frozenset[str]:
+    """Every form of a secret: its encodings, and those of its base64 forms.
+
+    Pure, so cached: a run registers the same bootstrap token in every guide, and the same
+    `Authorization` value at every step that sends it.
+    """
+    return frozenset(_encodings(value) | _encodings_of_each(_base64_forms(value)))
+
+
 def _base64_forms(value: str) -> set[str]:
     """Standard and URL-safe base64, with and without padding."""
     data = value.encode("utf-8")
@@ -358,14 +371,18 @@ def _encodings(value: str) -> set[str]:
     # Host names are case-insensitive: a value that ends up in one comes back lowercased.
     if _UNRESERVED.fullmatch(value):
         return {value, value.lower()}  # no encoder changes these (a JWT's, a hex secret's)
+    if _UNRESERVED_OR_SPACE.fullmatch(value):
+        # `Bearer eyJ...`: only the spaces change, to `%20` or `+` (JSON escapes none of
+        # these characters); urllib's `quote` walks such a value a character at a time.
+        return {value, value.lower(), value.replace(" ", "%20"), value.replace(" ", "+")}
     escaped = json.dumps(value)[1:-1]
     forms: set[str] = {
         value,
         value.lower(),
-        quote(value, safe=""),
-        quote(value),
-        quote_plus(value),
-        quote_plus(value, safe="/"),
+        _quote(value, ""),
+        _quote(value, "/"),
+        _quote_plus(value, ""),
+        _quote_plus(value, "/"),
         value.replace(" ", "+"),
         escaped,
         json.dumps(value, ensure_ascii=False)[1:-1],
@@ -379,6 +396,31 @@ def _encodings(value: str) -> set[str]:
     # Some encoders write percent escapes in lowercase (`%2f`); both mean the same bytes.
     forms |= {_PERCENT.sub(_lowercase, form) for form in list(forms) if "%" in form}
     return {form for form in forms if form}
+
+
+_ALWAYS_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+
+
+@functools.lru_cache(maxsize=8)
+def _quote_table(safe: str) -> dict[int, str]:
+    """urllib's percent-encoding of every ASCII character not in `safe`, as a translate table."""
+    kept = _ALWAYS_SAFE | set(safe)
+    return {code: f"%{code:02X}" for code in range(128) if chr(code) not in kept}
+
+
+def _quote(value: str, safe: str) -> str:
+    """`urllib.parse.quote(value, safe=safe)`, at C speed for an ASCII value (urllib walks it
+    a byte at a time in Python: a JWT's base64 cost more than the rest of its step)."""
+    if not value.isascii():
+        return quote(value, safe=safe)
+    return value.translate(_quote_table(safe))
+
+
+def _quote_plus(value: str, safe: str) -> str:
+    """`urllib.parse.quote_plus(value, safe=safe)`, as `_quote`."""
+    if " " not in value:
+        return _quote(value, safe)
+    return _quote(value, safe + " ").replace(" ", "+")
 
 
 def _lowercase(found: re.Match[str]) -> str:

@@ -11,6 +11,7 @@ value of the right kind is written differently from the documented one (None: it
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from dataclasses import dataclass
@@ -53,7 +54,14 @@ def _jwt_header(text: str) -> dict[str, Any] | None:
 
 def is_jwt(value: Any) -> bool:
     """Whether a value is a JWT: three base64url parts whose header is JSON naming `alg`."""
-    return isinstance(value, str) and _jwt_header(value) is not None
+    return isinstance(value, str) and _is_jwt_text(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_jwt_text(text: str) -> bool:
+    # Pure and cached: a token is matched against its documented example, unified, and read
+    # again by every later response that quotes it; PyJWT decodes and parses it each time.
+    return _jwt_header(text) is not None
 
 
 def is_jwt_start(text: str) -> bool:

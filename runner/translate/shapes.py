@@ -7,6 +7,7 @@ same form (`_shapes_form`), matches it.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Literal
 
@@ -125,6 +126,13 @@ def shape_of(value: Any) -> Shape | None:
         return "unix_timestamp" if 1_000_000_000 <= value <= 9_999_999_999 else None
     if not isinstance(value, str):
         return None
+    return _text_shape(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_shape(value: str) -> Shape | None:
+    """`shape_of` for a string: pure, so cached (a guide's ids, tokens and timestamps are
+    documented, and answered, many times over)."""
     if _UUID.fullmatch(value):
         return "uuid"
     if timestamp_form(value) is not None:
