@@ -57,6 +57,7 @@ from runner.run.staging import preflight
 from runner.run.target import Session, UrlTarget, configured_target
 from tests.bench.floor import CURL_HEADERS
 from tests.bench.generate import DOCUMENTED_BASE, FloorRequest, GeneratedTree
+from tests.bench.measure import mandated_parsers
 
 __all__ = ["LoopbackRow", "Server", "measure_loopback", "serve"]
 
@@ -351,6 +352,9 @@ class LoopbackRow:
     """Empty when both sent the same requests; else what differs."""
     cli_cpu: float | None
     """`verify-docs --target URL TREE` as a subprocess: client CPU with start-up and imports."""
+    parsers_cpu: float
+    """markdown-it and tree-sitter-bash over the same guides, alone: the least any runner
+    held to the project's parsers adds to the floor."""
 
     @property
     def cpu_ratio(self) -> float:
@@ -383,6 +387,12 @@ def _cli_cpu(tree: GeneratedTree, server: Server) -> float | None:
         after.children_system - before.children_system)
 
 
+def _cpu_of(action: Callable[[], object]) -> float:
+    started = time.process_time()
+    action()
+    return time.process_time() - started
+
+
 def measure_loopback(tree: GeneratedTree, label: str, repeat: int, *,
                      cli: bool = True) -> LoopbackRow:
     """Start a server; count one untimed pass of each side; then alternate runner and floor
@@ -406,6 +416,7 @@ def measure_loopback(tree: GeneratedTree, label: str, repeat: int, *,
             if floor_best is None or floor_sample.cpu < floor_best[0].cpu:
                 floor_best = (floor_sample, floor_side)
         cli_cpu = _cli_cpu(tree, server) if cli else None
+    parsers = min(_cpu_of(lambda: mandated_parsers(tree.paths)) for _ in range(max(1, repeat)))
     assert runner_best is not None and floor_best is not None
     return LoopbackRow(
         label=label,
@@ -417,6 +428,7 @@ def measure_loopback(tree: GeneratedTree, label: str, repeat: int, *,
         requests=sum(runner_seen.values()),
         same_requests=_difference(runner_seen, floor_seen),
         cli_cpu=cli_cpu,
+        parsers_cpu=parsers,
     )
 
 
@@ -452,6 +464,11 @@ def describe(row: LoopbackRow, aim: float, verdict: Callable[[bool], str]) -> li
     if row.same_requests:
         lines.append(f"WARNING: the two sides did not send the same requests: "
                      f"{row.same_requests}")
+    least = (row.floor.cpu + row.parsers_cpu) / row.floor.cpu
+    lines.append(
+        f"{'parsers':>10} {row.parsers_cpu:>12.3f} {ms(row.parsers_cpu):>8}   (markdown-it and "
+        f"tree-sitter-bash alone, which the standards require: no runner using them can go "
+        f"below {least:.2f} x the floor)")
     lines.append(
         f"ratio runner/floor on loopback: {row.cpu_ratio:.2f} in client cpu time "
         f"({row.runner.wall / row.floor.wall:.2f} wall)  [aim <= {aim}: "
