@@ -142,6 +142,7 @@ Exit status, the highest that applies:
   2  the OpenAPI file, a guide or the command line could not be read
   3  the target could not be reached or failed, or an agent was left
   4  the runner itself failed (a bug): the message names a traceback file
+  5  nothing else applies and no step was run (-k matched none, --read-only held all)
   130  interrupted"""
 
 # The options a coverage run shares with `verify-docs run`: the same guides, target and
@@ -178,7 +179,12 @@ def _coverage(
 ) -> int:
     from runner.config import load_config, project_config
     from runner.coverage import load_openapi, measure_coverage
-    from runner.report.coverage import percent_text, write_coverage, write_coverage_json
+    from runner.report.coverage import (
+        percent_text,
+        threshold_text,
+        write_coverage,
+        write_coverage_json,
+    )
     from runner.report.render import summarize
 
     here = load_config()
@@ -192,14 +198,17 @@ def _coverage(
     def report(result: RunResult) -> int:
         coverage = measure_coverage(api, result)
         if json_path is not None:
-            write_coverage_json(coverage, sys.stdout if to_stdout else Path(json_path))
+            write_coverage_json(coverage, sys.stdout if to_stdout else Path(json_path),
+                                mask=result.mask)
         if not to_stdout:
             write_coverage(coverage, sys.stdout, run_line=summarize(result).line(),
-                           fail_under=fail_under)
+                           fail_under=fail_under, mask=result.mask)
         figure = coverage.response_figure
-        if fail_under is not None and figure.percent < fail_under:
+        # The figure as shown (rounded down), so what is printed and the verdict agree.
+        if fail_under is not None and figure.shown_percent < fail_under:
             click.echo(f"verify-docs: {percent_text(figure)} of the OpenAPI's responses are "
-                       f"verified, under --fail-under {fail_under:g} (exit 1)", err=True)
+                       f"verified, under --fail-under {threshold_text(fail_under)} (exit 1)",
+                       err=True)
             return 1
         return 0
 
@@ -319,18 +328,25 @@ def _run(
         status = max(forced, coverage(result), _coverage_faults(result))
     else:
         status = result.exit_status
-    if coverage is None and status == 0 and planned and not any(g.steps for g in result.guides):
+    if status == 0 and planned and not any(g.steps for g in result.guides):
         status = 5  # -k deselected every step there was
+    if coverage is not None and status == 0 and not _any_ran(result):
+        status = 5  # figures of a run that sent nothing would read as a real coverage
     if forced:  # a report not written: never a pass, and a crash is a crash
         status = max(forced, 0 if status == 5 else status)
     files = crash_files(result)
     if files:
         click.echo("verify-docs: the runner itself failed (a bug, exit 4); traceback in "
                    + ", ".join(files), err=True)
-    elif status == 5 and coverage is None:
+    elif status == 5:
         click.echo("verify-docs: no step was run: every step was held back by --read-only, "
                    "deselected by -k or skipped (exit 5)", err=True)
     return status
+
+
+def _any_ran(result: RunResult) -> bool:
+    """Whether any step of the run was sent (or failed before it could be): not all skipped."""
+    return any(step.status != "skipped" for guide in result.guides for step in guide.steps)
 
 
 def _coverage_faults(result: RunResult) -> int:

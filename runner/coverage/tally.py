@@ -32,7 +32,8 @@ def measure_coverage(api: ApiDescription, result: RunResult) -> Coverage:
     """How much of `api` the guides of `result` show, and whether what they show holds.
 
     Only the steps a reader of the guides sees count: a hidden step, or one a `requires=`
-    fixture runs before the guide, documents nothing in it.
+    fixture runs before the guide, documents nothing in it; nor do the steps not run by
+    choice (the writer's `skip=`, held back by `--read-only`).
     """
     by_operation: dict[Operation, list[Shown]] = {}
     by_response: dict[tuple[Operation, str], list[Shown]] = {}
@@ -43,6 +44,12 @@ def measure_coverage(api: ApiDescription, result: RunResult) -> Coverage:
         for step_result in guide.steps:
             step = step_result.step
             if step.hidden or step.source.path != guide.path:
+                continue
+            if step_result.status == "skipped" and (step_result.held_back
+                                                    or step.skip is not None):
+                # Not run by choice (the writer's `skip=`, `--read-only`), like a step `-k`
+                # leaves out: it neither shows nor fails anything. A step an earlier failure
+                # held back still counts, as failing: the run did not show what it documents.
                 continue
             shown = Shown(guide.path, step.source.line, step_result.status)
             code = documented_code(step)

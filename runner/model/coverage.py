@@ -3,6 +3,7 @@ of an OpenAPI description the guides showed, and how."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal as L
 
@@ -110,6 +111,12 @@ class Figure:
     def percent(self) -> float:
         """Verified, as a percentage of the total (100 when there is nothing to cover)."""
         return 100.0 * self.verified / self.total if self.total else 100.0
+
+    @property
+    def shown_percent(self) -> float:
+        """`percent` rounded down to one decimal: what every report shows and `--fail-under`
+        compares, so a figure short of a threshold never shows as reaching it."""
+        return math.floor(self.percent * 10) / 10
 
 
 @dataclass(frozen=True, slots=True)

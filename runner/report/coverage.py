@@ -4,17 +4,16 @@ measured and decides nothing."""
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from runner.model import CodeCoverage, Coverage, Figure, OperationCoverage, Shown
 from runner.secrets import mask_jwts
 
-__all__ = ["COVERAGE_SCHEMA_VERSION", "coverage_json", "percent_text", "write_coverage",
-           "write_coverage_json"]
+__all__ = ["COVERAGE_SCHEMA_VERSION", "coverage_json", "percent_text", "threshold_text",
+           "write_coverage", "write_coverage_json"]
 
 COVERAGE_SCHEMA_VERSION = 1
 
@@ -24,11 +23,18 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 def percent_text(figure: Figure) -> str:
     """`35.2%`: rounded down, so a figure short of a threshold never shows as reaching it."""
-    return f"{math.floor(figure.percent * 10) / 10:.1f}%"
+    return f"{figure.shown_percent:.1f}%"
+
+
+def threshold_text(value: float) -> str:
+    """`--fail-under` as the user gave it (`62.50001`, `40`), never rounded."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
 
 
 def write_coverage(coverage: Coverage, stream: TextIO, *, run_line: str = "",
-                   fail_under: float | None = None) -> None:
+                   fail_under: float | None = None,
+                   mask: Callable[[str], str] = str) -> None:
     """The table of operations and their responses, the error codes, then the figures
     (after `run_line`, the run's summary, when given)."""
     rows: list[tuple[str, str, str, str]] = [("operation / response", "state", "error codes",
@@ -55,17 +61,19 @@ def write_coverage(coverage: Coverage, stream: TextIO, *, run_line: str = "",
                     if code.listed and code.state == "undocumented"]
     figures = [("operations", coverage.operation_figure, ""),
                ("responses", coverage.response_figure,
-                "" if fail_under is None else f"  (--fail-under {fail_under:g} applies here)"),
+                "" if fail_under is None
+                else f"  (--fail-under {threshold_text(fail_under)} applies here)"),
                ("error codes", coverage.code_figure,
                 f": {', '.join(undocumented)}" if undocumented else "")]
     lines += [f"  {name:<12}{_figure_text(figure)}{extra}" for name, figure, extra in figures]
     text = "\n".join(line.rstrip() for line in lines)
-    text = _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], mask_jwts(text))
+    # Masked with the run's final secrets (a request's URL may carry one), then made safe.
+    text = _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], mask_jwts(mask(text)))
     stream.write(text + "\n")
     stream.flush()
 
 
-def coverage_json(coverage: Coverage) -> dict[str, Any]:
+def coverage_json(coverage: Coverage, mask: Callable[[str], str] = str) -> dict[str, Any]:
     """The coverage as plain JSON data (see the README's `verify-docs coverage`)."""
     data: dict[str, Any] = {
         "version": COVERAGE_SCHEMA_VERSION,
@@ -95,14 +103,15 @@ def coverage_json(coverage: Coverage) -> dict[str, Any]:
         "unmatched": [{"method": item.method, "url": item.url, **_shown_json(item.shown)}
                       for item in coverage.unmatched],
     }
-    masked = _masked(data)
+    masked = _masked(data, mask)
     assert isinstance(masked, dict)
     return masked
 
 
-def write_coverage_json(coverage: Coverage, path: str | os.PathLike[str] | TextIO) -> None:
+def write_coverage_json(coverage: Coverage, path: str | os.PathLike[str] | TextIO, *,
+                        mask: Callable[[str], str] = str) -> None:
     """Write the JSON coverage to a file, or to an open stream (`--json -`)."""
-    text = json.dumps(coverage_json(coverage), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(coverage_json(coverage, mask), indent=2, ensure_ascii=False) + "\n"
     if isinstance(path, (str, os.PathLike)):
         with open(path, "w", encoding="utf-8", errors="backslashreplace") as file:
             file.write(text)
@@ -144,18 +153,18 @@ def _figure_text(figure: Figure) -> str:
 
 def _figure_json(figure: Figure) -> dict[str, Any]:
     return {"total": figure.total, "verified": figure.verified, "failing": figure.failing,
-            "undocumented": figure.undocumented, "percent": round(figure.percent, 2)}
+            "undocumented": figure.undocumented, "percent": figure.shown_percent}
 
 
 def _shown_json(item: Shown) -> dict[str, Any]:
     return {"path": item.path, "line": item.line, "verdict": item.verdict}
 
 
-def _masked(value: object) -> object:
+def _masked(value: object, mask: Callable[[str], str]) -> object:
     if isinstance(value, str):
-        return mask_jwts(value)
+        return mask_jwts(mask(value))
     if isinstance(value, dict):
-        return {key: _masked(item) for key, item in value.items()}
+        return {key: _masked(item, mask) for key, item in value.items()}
     if isinstance(value, list):
-        return [_masked(item) for item in value]
+        return [_masked(item, mask) for item in value]
     return value

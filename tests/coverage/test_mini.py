@@ -56,7 +56,7 @@ def test_the_three_figures(report: dict[str, Any]) -> None:
     # 3 + 2 + 2 + 2 + 2 + 1 declared responses; verified: 201 and 409 of POST /agents, 200 and
     # 404 of GET /agents/{agentId}, 401 of POST /token; failing: DELETE's `default`.
     assert summary["responses"] == {"total": 12, "verified": 5, "failing": 1,
-                                    "undocumented": 6, "percent": 41.67}
+                                    "undocumented": 6, "percent": 41.6}
     # VALIDATION_ERROR (an enum and a const: once), AGENT_NOT_FOUND, AGENT_ALREADY_EXISTS,
     # invalid_client, invalid_scope.
     assert summary["codes"] == {"total": 5, "verified": 3, "failing": 0, "undocumented": 2,
@@ -161,3 +161,45 @@ def test_json_from_a_json_openapi_file(tmp_path: Path) -> None:
     data = json.loads(out)
     assert data["openapi"] == str(spec)
     assert data["summary"]["responses"]["verified"] == 4
+
+
+def test_fail_under_compares_the_figure_as_shown() -> None:
+    # 5 of 12 is 41.666...%, shown 41.6: a threshold between the two fails, as it reads.
+    status, out, err = _coverage("--strict", "--openapi", MINI, "--fail-under", "41.65",
+                                 SAMPLES)
+    assert status == 1
+    assert "(--fail-under 41.65 applies here)" in out
+    assert "41.6% of the OpenAPI's responses are verified, under --fail-under 41.65" in err
+    status, _, err = _coverage("--strict", "--openapi", MINI, "--fail-under", "41.60001",
+                               SAMPLES)
+    assert status == 1 and "under --fail-under 41.60001 (exit 1)" in err
+
+
+def test_steps_not_run_by_choice_count_for_nothing(tmp_path: Path) -> None:
+    # Held back by --read-only, the registration and the duplicate neither show nor fail
+    # POST /agents; the reads still run, so GET /agents/{agentId} shows its 404.
+    status, out, err = _coverage("--strict", "--read-only", "--openapi", MINI, "--json", "-",
+                                 f"{SAMPLES}/agents.md")
+    data = json.loads(out)
+    assert _operation(data, "POST", "/agents")["state"] == "undocumented", err
+    assert data["summary"]["responses"]["failing"] == 0
+    # The writer's own skip= is not counted either.
+    guide = tmp_path / "skipped.md"
+    guide.write_text("# Skipped\n\n<!-- verify: skip=\"illustration only\" -->\n\n```bash\n"
+                     "curl -s -X DELETE http://localhost:3000/api/v1/agents/"
+                     "00000000-0000-4000-8000-000000000001 \\\n"
+                     "  -H \"Authorization: Bearer $BOOTSTRAP_TOKEN\"\n```\n\n"
+                     "```json\n{\"code\": \"AGENT_NOT_FOUND\", \"message\": \"No agent.\"}\n"
+                     "```\n\nStill up:\n\n```bash\ncurl -s http://localhost:3000/health\n```\n\n"
+                     "```json\n{\"status\": \"ok\"}\n```\n")
+    status, out, err = _coverage("--openapi", MINI, "--json", "-", "-v", str(guide))
+    data = json.loads(out)
+    assert "SKIP" in err and "illustration only" in err  # read, and skipped as written
+    assert _operation(data, "DELETE", "/agents/{agentId}")["state"] == "undocumented", err
+
+
+def test_a_run_that_sent_nothing_is_exit_5_not_a_figure() -> None:
+    status, _, err = _coverage("--strict", "--openapi", MINI, "-k", "no-such-guide-or-step",
+                               SAMPLES)
+    assert status == 5, err
+    assert "no step was run" in err
