@@ -193,6 +193,7 @@ def test_steps_not_run_by_choice_count_for_nothing(tmp_path: Path) -> None:
                      "```\n\nStill up:\n\n```bash\ncurl -s http://localhost:3000/health\n```\n\n"
                      "```json\n{\"status\": \"ok\"}\n```\n")
     status, out, err = _coverage("--openapi", MINI, "--json", "-", "-v", str(guide))
+    assert status == 0, err
     data = json.loads(out)
     assert "SKIP" in err and "illustration only" in err  # read, and skipped as written
     assert _operation(data, "DELETE", "/agents/{agentId}")["state"] == "undocumented", err
