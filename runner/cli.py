@@ -98,6 +98,11 @@ def cli() -> None:
               help="Bash's semantics: bind no variable from responses, and fail a step that "
                    "reads what a reader's shell would not hold (default: strict in "
                    "[tool.verify-docs]).")
+@click.option("--update", is_flag=True,
+              help="Rewrite drifted documented responses in place with what the target "
+                   "answered (no secret, no run tag); lists what needs a person.")
+@click.option("--diff", is_flag=True,
+              help="Print the unified diff --update would write; write nothing.")
 def run_command(paths: tuple[str, ...], **options: Any) -> None:
     """Verify the guides under PATHS (default: docs/)."""
     # SIGTERM ends a run the way Ctrl-C does, from start-up on: clean up, report, exit 130.
@@ -239,6 +244,8 @@ def _run(
     timeout: float | None,
     strict: bool | None,
     coverage: Callable[[RunResult], int] | None = None,
+    update: bool = False,
+    diff: bool = False,
 ) -> int:
     """Run the guides and report them; with `coverage`, that reports instead (the run's own
     report goes to stderr with -v) and gives the exit status, unless a fault outweighs it."""
@@ -255,9 +262,11 @@ def _run(
     selection = Selection.parse(keyword) if keyword else None
     _check_report_folders(json_path, junitxml)
     crashes: dict[str, str] = {}
+    found = find_guides(paths or config.paths)
+    # What each guide held when it was read: --update never writes over a later change.
+    snapshot = _snapshot(found) if update or diff else {}
     try:
-        guides = plan_guides(find_guides(paths or config.paths), config, here, _display,
-                             crashes)
+        guides = plan_guides(found, config, here, _display, crashes)
     except KeyboardInterrupt:
         from runner.model import RunResult
 
@@ -299,9 +308,15 @@ def _run(
     from runner.run import mask_crash_files
 
     mask_crash_files(crash_files(result), result.mask)
+    patch: str | None = None
     if coverage is None:
         forced = _write_terminal(result, verbose=verbose, color=color)
-        forced = max(forced, _write_reports(result, json_path, junitxml))
+        if (update or diff) and not outcome.interrupted:
+            # After the run's own report: the diff, then what was written or left to a person.
+            patch, written = _update_guides(result, paths or config.paths, snapshot,
+                                            write=update, show=diff)
+            forced = max(forced, written)
+        forced = max(forced, _write_reports(result, json_path, junitxml, patch=patch))
     else:
         forced = _write_terminal(result, verbose=True, color=False, stream=sys.stderr) \
             if verbose else 0
@@ -331,6 +346,41 @@ def _run(
         click.echo("verify-docs: no step was run: every step was held back by --read-only, "
                    "deselected by -k or skipped (exit 5)", err=True)
     return status
+
+
+def _snapshot(files: Sequence[Path]) -> dict[Path, str]:
+    from runner.update import digest
+
+    return {file.resolve(): digest(file.read_bytes()) for file in files}
+
+
+def _update_guides(result: RunResult, paths: Sequence[str], snapshot: dict[Path, str], *,
+                   write: bool, show: bool) -> tuple[str | None, int]:
+    """`--update` and `--diff`: the patch (for the step summary), and 2 when a file could not
+    be written. What needs a person is listed on stderr either way."""
+    from runner.update import plan_update, render_diff, write_update
+
+    update = plan_update(result, allowed=[Path(path) for path in paths], snapshot=snapshot)
+    patch = render_diff(update)
+    if show and patch:
+        click.echo(patch, nl=False)
+    forced = 0
+    if write:
+        try:
+            written = write_update(update)
+        except DocError as exc:
+            click.echo(f"verify-docs: {exc.message}", err=True)
+            written, forced = [], 2
+        except OSError as exc:
+            click.echo(f"verify-docs: --update: cannot write a guide: {exc}", err=True)
+            written, forced = [], 2
+        for path in written:
+            click.echo(f"verify-docs: updated {path}", err=True)
+    for look in update.looks:
+        click.echo(f"verify-docs: not updated, needs a look: {look}", err=True)
+    for line in update.prose:
+        click.echo(f"verify-docs: prose that may need a look: {line}", err=True)
+    return patch or None, forced
 
 
 def _coverage_faults(result: RunResult) -> int:
@@ -494,7 +544,8 @@ def _check_report_folders(json_path: str | None, junitxml: str | None) -> None:
                            f"folder, got no folder {str(folder)!r}")
 
 
-def _write_reports(result: Any, json_path: str | None, junitxml: str | None) -> int:
+def _write_reports(result: Any, json_path: str | None, junitxml: str | None, *,
+                   patch: str | None = None) -> int:
     """Write every report asked for: 0, else 2 when one could not be written, 4 when one
     crashed (a bug: one line names its traceback file); each with a message.
 
@@ -515,7 +566,7 @@ def _write_reports(result: Any, json_path: str | None, junitxml: str | None) -> 
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             writers.append((f"GITHUB_STEP_SUMMARY {summary}",
-                            lambda: write_step_summary(result, Path(summary))))
+                            lambda: write_step_summary(result, Path(summary), patch=patch)))
     forced = 0
     for what, write in writers:
         try:
