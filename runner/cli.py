@@ -313,8 +313,16 @@ def _run(
         forced = _write_terminal(result, verbose=verbose, color=color)
         if (update or diff) and not outcome.interrupted:
             # After the run's own report: the diff, then what was written or left to a person.
+            numbers = [len(guides)]
+
+            def rerun(files: list[str]) -> RunResult:
+                again = plan_guides(find_guides(files), config, here, _display, {})
+                numbers[0] += len(again)
+                return _run_guides(again, chosen, None, config.jobs, False,
+                                   first=numbers[0] - len(again)).result
+
             patch, written = _update_guides(result, paths or config.paths, snapshot,
-                                            write=update, show=diff)
+                                            write=update, show=diff, rerun=rerun)
             forced = max(forced, written)
         forced = max(forced, _write_reports(result, json_path, junitxml, patch=patch))
     else:
@@ -355,17 +363,40 @@ def _snapshot(files: Sequence[Path]) -> dict[Path, str]:
 
 
 def _update_guides(result: RunResult, paths: Sequence[str], snapshot: dict[Path, str], *,
-                   write: bool, show: bool) -> tuple[str | None, int]:
+                   write: bool, show: bool,
+                   rerun: Callable[[list[str]], RunResult]) -> tuple[str | None, int]:
     """`--update` and `--diff`: the patch (for the step summary), and 2 when a file could not
-    be written. What needs a person is listed on stderr either way."""
-    from runner.update import plan_update, render_diff, write_update
+    be written. What needs a person is listed on stderr either way.
 
-    update = plan_update(result, allowed=[Path(path) for path in paths], snapshot=snapshot)
+    A step blocked by an earlier failure was never compared: after writing, the guides
+    written are run again (`rerun`, reporting nothing) and updated again, at most twice more,
+    so that one `--update` leaves guides the next run passes.
+    """
+    from runner.update import digest, plan_update, render_diff, write_update
+
+    allowed = [Path(path) for path in paths]
+    update = plan_update(result, allowed=allowed, snapshot=snapshot)
     patch = render_diff(update)
     if show and patch:
         click.echo(patch, nl=False)
     forced = 0
-    if write:
+    looks = {look: None for look in update.looks}
+    prose = {line: None for line in update.prose}
+    rounds = 3 if write else 1
+    for round_number in range(1, rounds + 1):
+        if round_number > 1:
+            files = [file.path for file in update.files]
+            snapshot = {file.file.resolve(): digest(file.new.encode("utf-8"))
+                        for file in update.files}
+            again = rerun(files)
+            update = plan_update(again, allowed=allowed, snapshot=snapshot)
+            # What the rerun guides still need replaces what was said of them before (their
+            # prose still names the old values: it stays listed).
+            looks = {look: None for look in looks if not look.startswith(tuple(files))}
+            looks.update((look, None) for look in update.looks)
+            prose.update((line, None) for line in update.prose)
+        if not write or not update.files:
+            break
         try:
             written = write_update(update)
         except DocError as exc:
@@ -376,9 +407,11 @@ def _update_guides(result: RunResult, paths: Sequence[str], snapshot: dict[Path,
             written, forced = [], 2
         for path in written:
             click.echo(f"verify-docs: updated {path}", err=True)
-    for look in update.looks:
+        if not written:
+            break
+    for look in looks:
         click.echo(f"verify-docs: not updated, needs a look: {look}", err=True)
-    for line in update.prose:
+    for line in prose:
         click.echo(f"verify-docs: prose that may need a look: {line}", err=True)
     return patch or None, forced
 
@@ -422,9 +455,12 @@ class _Outcome:
 
 
 def _run_guides(
-    guides: Sequence[Guide], target: Target, selection: Selection | None, jobs: int, color: bool
+    guides: Sequence[Guide], target: Target, selection: Selection | None, jobs: int, color: bool,
+    first: int = 0,
 ) -> _Outcome:
-    """Run guides (in parallel up to `jobs`), keeping their order in the results."""
+    """Run guides (in parallel up to `jobs`), keeping their order in the results; `first` is
+    the number of the first (guides run again by `--update` take numbers of their own, so
+    their unique values never meet the ones a shared target already holds)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from runner.model import RunResult
@@ -445,7 +481,8 @@ def _run_guides(
             unreachable.append(since)
             return not_started(guide, f"not started: target unreachable since {since}")
         wanted = selection.step_filter(guide) if selection is not None else None
-        return run_guide(guide, target, selected=wanted, number=number, cancel=cancel)
+        return run_guide(guide, target, selected=wanted, number=first + number,
+                         cancel=cancel)
 
     interrupted = abandoned = False
     pool = ThreadPoolExecutor(max_workers=jobs)
