@@ -133,8 +133,10 @@ def plan_update(result: RunResult, *, allowed: Sequence[Path],
                      "here (a shared fixture?); the first was written" for edit in dropped)
         if new != plan.text.text:
             files.append(FileUpdate(plan.path, plan.file, plan.text.text, new))
+        # A phrase another step reads its status from is checked by that step already.
+        checked = plan.fixed | {line for path, line in read_by if path == plan.path}
         prose.extend(f"{plan.path}:{line}" for line in
-                     prose_mentions(plan.text, list(dict.fromkeys(plan.needles)), plan.fixed))
+                     prose_mentions(plan.text, list(dict.fromkeys(plan.needles)), checked))
     return Update(tuple(files), tuple(dict.fromkeys(looks)), tuple(prose))
 
 
