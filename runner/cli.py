@@ -98,6 +98,11 @@ def cli() -> None:
               help="Bash's semantics: bind no variable from responses, and fail a step that "
                    "reads what a reader's shell would not hold (default: strict in "
                    "[tool.verify-docs]).")
+@click.option("--update", is_flag=True,
+              help="Rewrite drifted documented responses in place with what the target "
+                   "answered (no secret, no run tag); lists what needs a person.")
+@click.option("--diff", is_flag=True,
+              help="Print the unified diff --update would write; write nothing.")
 def run_command(paths: tuple[str, ...], **options: Any) -> None:
     """Verify the guides under PATHS (default: docs/)."""
     # SIGTERM ends a run the way Ctrl-C does, from start-up on: clean up, report, exit 130.
@@ -248,6 +253,8 @@ def _run(
     timeout: float | None,
     strict: bool | None,
     coverage: Callable[[RunResult], int] | None = None,
+    update: bool = False,
+    diff: bool = False,
 ) -> int:
     """Run the guides and report them; with `coverage`, that reports instead (the run's own
     report goes to stderr with -v) and gives the exit status, unless a fault outweighs it."""
@@ -264,9 +271,11 @@ def _run(
     selection = Selection.parse(keyword) if keyword else None
     _check_report_folders(json_path, junitxml)
     crashes: dict[str, str] = {}
+    found = find_guides(paths or config.paths)
+    # What each guide held when it was read: --update never writes over a later change.
+    snapshot = _snapshot(found) if update or diff else {}
     try:
-        guides = plan_guides(find_guides(paths or config.paths), config, here, _display,
-                             crashes)
+        guides = plan_guides(found, config, here, _display, crashes)
     except KeyboardInterrupt:
         from runner.model import RunResult
 
@@ -308,9 +317,23 @@ def _run(
     from runner.run import mask_crash_files
 
     mask_crash_files(crash_files(result), result.mask)
+    patch: str | None = None
     if coverage is None:
         forced = _write_terminal(result, verbose=verbose, color=color)
-        forced = max(forced, _write_reports(result, json_path, junitxml))
+        if (update or diff) and not outcome.interrupted:
+            # After the run's own report: the diff, then what was written or left to a person.
+            numbers = [len(guides)]
+
+            def rerun(files: list[str]) -> RunResult:
+                again = plan_guides(find_guides(files), config, here, _display, {})
+                numbers[0] += len(again)
+                return _run_guides(again, chosen, None, config.jobs, False,
+                                   first=numbers[0] - len(again)).result
+
+            patch, written = _update_guides(result, paths or config.paths, snapshot,
+                                            write=update, show=diff, rerun=rerun)
+            forced = max(forced, written)
+        forced = max(forced, _write_reports(result, json_path, junitxml, patch=patch))
     else:
         forced = _write_terminal(result, verbose=True, color=False, stream=sys.stderr) \
             if verbose else 0
@@ -347,6 +370,66 @@ def _run(
 def _any_ran(result: RunResult) -> bool:
     """Whether any step of the run was sent (or failed before it could be): not all skipped."""
     return any(step.status != "skipped" for guide in result.guides for step in guide.steps)
+
+
+def _snapshot(files: Sequence[Path]) -> dict[Path, str]:
+    from runner.update import digest
+
+    return {file.resolve(): digest(file.read_bytes()) for file in files}
+
+
+def _update_guides(result: RunResult, paths: Sequence[str], snapshot: dict[Path, str], *,
+                   write: bool, show: bool,
+                   rerun: Callable[[list[str]], RunResult]) -> tuple[str | None, int]:
+    """`--update` and `--diff`: the patch (for the step summary), and 2 when a file could not
+    be written. What needs a person is listed on stderr either way.
+
+    A step blocked by an earlier failure was never compared: after writing, the guides
+    written are run again (`rerun`, reporting nothing) and updated again, at most twice more,
+    so that one `--update` leaves guides the next run passes.
+    """
+    from runner.update import digest, plan_update, render_diff, write_update
+
+    allowed = [Path(path) for path in paths]
+    update = plan_update(result, allowed=allowed, snapshot=snapshot)
+    patch = render_diff(update)
+    if show and patch:
+        click.echo(patch, nl=False)
+    forced = 0
+    looks = {look: None for look in update.looks}
+    prose = {line: None for line in update.prose}
+    rounds = 3 if write else 1
+    for round_number in range(1, rounds + 1):
+        if round_number > 1:
+            files = [file.path for file in update.files]
+            snapshot = {file.file.resolve(): digest(file.new.encode("utf-8"))
+                        for file in update.files}
+            again = rerun(files)
+            update = plan_update(again, allowed=allowed, snapshot=snapshot)
+            # What the rerun guides still need replaces what was said of them before (their
+            # prose still names the old values: it stays listed).
+            looks = {look: None for look in looks if not look.startswith(tuple(files))}
+            looks.update((look, None) for look in update.looks)
+            prose.update((line, None) for line in update.prose)
+        if not write or not update.files:
+            break
+        try:
+            written = write_update(update)
+        except DocError as exc:
+            click.echo(f"verify-docs: {exc.message}", err=True)
+            written, forced = [], 2
+        except OSError as exc:
+            click.echo(f"verify-docs: --update: cannot write a guide: {exc}", err=True)
+            written, forced = [], 2
+        for path in written:
+            click.echo(f"verify-docs: updated {path}", err=True)
+        if not written:
+            break
+    for look in looks:
+        click.echo(f"verify-docs: not updated, needs a look: {look}", err=True)
+    for line in prose:
+        click.echo(f"verify-docs: prose that may need a look: {line}", err=True)
+    return patch or None, forced
 
 
 def _coverage_faults(result: RunResult) -> int:
@@ -388,9 +471,12 @@ class _Outcome:
 
 
 def _run_guides(
-    guides: Sequence[Guide], target: Target, selection: Selection | None, jobs: int, color: bool
+    guides: Sequence[Guide], target: Target, selection: Selection | None, jobs: int, color: bool,
+    first: int = 0,
 ) -> _Outcome:
-    """Run guides (in parallel up to `jobs`), keeping their order in the results."""
+    """Run guides (in parallel up to `jobs`), keeping their order in the results; `first` is
+    the number of the first (guides run again by `--update` take numbers of their own, so
+    their unique values never meet the ones a shared target already holds)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from runner.model import RunResult
@@ -411,7 +497,8 @@ def _run_guides(
             unreachable.append(since)
             return not_started(guide, f"not started: target unreachable since {since}")
         wanted = selection.step_filter(guide) if selection is not None else None
-        return run_guide(guide, target, selected=wanted, number=number, cancel=cancel)
+        return run_guide(guide, target, selected=wanted, number=first + number,
+                         cancel=cancel)
 
     interrupted = abandoned = False
     pool = ThreadPoolExecutor(max_workers=jobs)
@@ -510,7 +597,8 @@ def _check_report_folders(json_path: str | None, junitxml: str | None) -> None:
                            f"folder, got no folder {str(folder)!r}")
 
 
-def _write_reports(result: Any, json_path: str | None, junitxml: str | None) -> int:
+def _write_reports(result: Any, json_path: str | None, junitxml: str | None, *,
+                   patch: str | None = None) -> int:
     """Write every report asked for: 0, else 2 when one could not be written, 4 when one
     crashed (a bug: one line names its traceback file); each with a message.
 
@@ -531,7 +619,7 @@ def _write_reports(result: Any, json_path: str | None, junitxml: str | None) -> 
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             writers.append((f"GITHUB_STEP_SUMMARY {summary}",
-                            lambda: write_step_summary(result, Path(summary))))
+                            lambda: write_step_summary(result, Path(summary), patch=patch)))
     forced = 0
     for what, write in writers:
         try:

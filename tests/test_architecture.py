@@ -20,7 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-STAGES = ("read", "translate", "plan", "match", "run", "coverage", "report")
+STAGES = ("read", "translate", "plan", "match", "run", "coverage", "update", "report")
 """The pipeline's stages, each a package of `runner/`, in the order they may import."""
 BASE = ("model", "secrets", "config")
 """Typed hand-offs, the secret set and the settings: any stage may import them."""

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from runner.match.response import ExampleBook, ResponseMatch, compare_response, match_response
+from runner.match.response import (
+    ExampleBook,
+    ResponseMatch,
+    compare_response,
+    match_response,
+    shown_json,
+)
 
 __all__ = [
     "ExampleBook",
     "ResponseMatch",
     "compare_response",
     "match_response",
+    "shown_json",
 ]

@@ -35,7 +35,7 @@ from runner.translate.docjson import documented_body, parse_documented_json
 from runner.translate.json_body import read_json
 from runner.translate.shapes import fits_shape, is_placeholder, prefix_fits, shape_of, shortened
 
-__all__ = ["ExampleBook", "ResponseMatch", "compare_response", "match_response"]
+__all__ = ["ExampleBook", "ResponseMatch", "compare_response", "match_response", "shown_json"]
 
 _IGNORED_HEADERS = frozenset({"date", "content-length", "connection", "transfer-encoding"})
 _NUMERIC_HEADERS = frozenset({"x-ratelimit-remaining", "x-ratelimit-reset", "retry-after"})
@@ -207,6 +207,19 @@ def _filtered(step: Step, response: httpx.Response,
         # Comparing the whole body instead would pass what the reader never sees.
         raise DocError(f"jq filter `{path}` cannot be applied to the response: "
                        f"{error.message}", body_source) from None
+
+
+def shown_json(step: Step, response: httpx.Response) -> tuple[bool, Any]:
+    """The real JSON as the documented body is held against it (after a `| jq` filter):
+    (whether there is one, the value)."""
+    ok, real = read_json(response.content)
+    printed = _printed_filter(step)
+    if not ok or printed is None:
+        return ok, real
+    try:
+        return True, select(real, printed[0], source=step.source)
+    except DocError:
+        return False, None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from typing import Literal as L
 
 from runner.model.source import Source
 from runner.model.step import Step
 
 __all__ = [
-    "Cleanup", "DiffLine", "Exchange", "GuideResult", "Leftover", "Problem", "RunResult",
-    "StepResult", "Verdict",
+    "Cleanup", "DiffLine", "Exchange", "GuideResult", "Leftover", "Observed", "Problem",
+    "RunResult", "StepResult", "Verdict",
 ]
 
 Verdict = L["passed", "failed", "error", "skipped"]
@@ -75,6 +76,31 @@ class Exchange:
 
 
 @dataclass(frozen=True, slots=True)
+class Observed:
+    """What a failed step really answered, as `--update` may write it into its guide.
+
+    Made by the run when its guide ends, with everything the guide learned: no secret, no
+    run tag and no real dynamic value is in it. An identifier, token, secret or timestamp
+    (by its shape), a value under a secret-named key and any value holding one of the run's
+    secrets stand as the documented example bound to that real value, or else as a
+    plausible example of its shape, the same one for the same value throughout the guide.
+    """
+
+    status: int
+    headers: tuple[tuple[str, str], ...] = ()
+    """The real headers, secrets masked (`***`): a masked one is never written."""
+    is_json: bool = False
+    body: Any = None
+    """The JSON the documented body was held against (after a `| jq` filter), examples in
+    place of dynamic and secret values; None when `is_json` is False."""
+    text: str | None = None
+    """A body that is not JSON, as the reader sees it; None when it holds a secret."""
+    body_problems: tuple[Problem, ...] | None = None
+    """When the status class was not the documented one (the body was not compared), the
+    body's problems against the real status; None otherwise (the step's own problems)."""
+
+
+@dataclass(frozen=True, slots=True)
 class StepResult:
     """The verdict on one step."""
 
@@ -98,6 +124,8 @@ class StepResult:
     diff: tuple[DiffLine, ...] = ()
     """The documented body against the real one where the match failed (none when the body
     was not compared, or the failures are not in it)."""
+    observed: Observed | None = field(default=None, compare=False, repr=False)
+    """For a failed step, the real answer as `--update` may write it (no secret in it)."""
 
 
 @dataclass(frozen=True, slots=True)

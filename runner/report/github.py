@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from typing import TextIO
 
@@ -83,8 +84,10 @@ def _command(kind: str, path: str, line: int, title: str, message: str,
     return f"::{kind} {props}::{escape_data(mask_jwts(mask(message)))}"
 
 
-def write_step_summary(result: RunResult, path: str | os.PathLike[str]) -> None:
-    """Append a Markdown summary (a table of guides, then the failures) to `path`."""
+def write_step_summary(result: RunResult, path: str | os.PathLike[str], *,
+                       patch: str | None = None) -> None:
+    """Append a Markdown summary (a table of guides, then the failures) to `path`; with
+    `patch` (what `--diff` prints), that too, as a suggested patch."""
     summary = summarize(result)
     out = ["## verify-docs", "", summary.line(), "",
            "| Guide | Status | Steps | Passed | Failed | Errors | Skipped |",
@@ -120,6 +123,13 @@ def write_step_summary(result: RunResult, path: str | os.PathLike[str]) -> None:
                          ("Skipped", skipped), ("Held back by --read-only", held)):
         if items:
             out += ["", f"### {title}", "", *items]
+    if patch:
+        # Longer than any backtick run in it: the guides' own fences are in the patch.
+        runs = [len(run) for run in re.findall("`+", patch)]
+        fence = "`" * max(3, max(runs, default=0) + 1)
+        out += ["", "### Suggested patch", "",
+                "What `verify-docs --update` would write (`git apply` takes it as it is):", "",
+                f"{fence}diff", patch.rstrip("\n"), fence]
     text = mask_jwts(result.mask("\n".join(out))) + "\n\n"
     with open(path, "a", encoding="utf-8", errors="backslashreplace") as file:
         file.write(text)

@@ -18,6 +18,7 @@ from runner.model import (
     DiffLine,
     DocError,
     Exchange,
+    ExpectedStatus,
     Guide,
     GuideResult,
     Problem,
@@ -26,12 +27,14 @@ from runner.model import (
     StepResult,
     TargetError,
     Verdict,
+    expected_class,
 )
 from runner.plan import field_variables
 from runner.read.jq import PathNotFound, format_path, parse_path, render, select
 from runner.run.blocks import Blocks
 from runner.run.context import Binding, Context
 from runner.run.crash import record_crash
+from runner.run.observe import Observer
 from runner.run.prepare import Outbound, RequestBuilder
 from runner.run.reader import reader_problems, withheld_problem
 from runner.run.response import with_body
@@ -94,6 +97,9 @@ def run_guide(
         else:
             crash = record_crash(exc, "running the guide", secrets=runner.secrets)
             return _after_crash(guide, results, runner, crash.message, crash.path)
+    # Only now does the guide know every example and secret its failed answers may hold.
+    results = runner.observer.finish(results, runner.book, runner.secrets,
+                                     runner.session.isolation)
     try:
         cleanup = runner.close()
     except Exception as exc:  # cleanup is reported crashed, never silent
@@ -166,6 +172,7 @@ class _GuideRunner:
             target_variables["BOOTSTRAP_TOKEN"] = session.bootstrap_token
         self.context = Context(target_variables, strict=session.strict)
         self.book = ExampleBook()
+        self.observer = Observer(guide.path)
         # This guide's view of the run's secrets: what it learns reaches every report.
         self.secrets = session.secrets.scoped()
         if session.bootstrap_token is not None:
@@ -364,10 +371,26 @@ class _GuideRunner:
             self.bound.update(name for key in body for name in field_variables(str(key)))
         masked = tuple(self._mask_problem(p) for p in problems)
         failed = any(p.severity == "failure" for p in masked)
+        if failed:
+            self.observer.record(step, response, self._body_problems(step, response))
         return StepResult(step=step, status="failed" if failed else "passed",
                           method=request.method, url=url, actual_status=response.status_code,
                           problems=masked, exchange=exchange, retries=delivery.retries,
                           diff=tuple(self._mask_line(line) for line in matched.diff))
+
+    def _body_problems(self, step: Step, response: httpx.Response) -> tuple[Problem, ...] | None:
+        """When the answer is of another status class than documented, its body was not
+        compared (nor any example bound): its problems against the real status, for
+        `--update`, on a copy of the book (None otherwise)."""
+        if step.response is None or _in_class(step, response.status_code):
+            return None
+        real = ExpectedStatus(code=response.status_code, origin="directive")
+        try:
+            matched = compare_response(replace(step, expected=real), response,
+                                       self.book.copy(), mask=self.secrets.mask)
+        except DocError:
+            return None
+        return matched.problems
 
     def _assign(self, name: str, value: str, source: Source | None = None) -> None:
         if is_secret_variable(name):
@@ -436,6 +459,11 @@ class _GuideRunner:
     def _mask_line(self, line: DiffLine) -> DiffLine:
         # Whole, like the problems: the reports cut a long line only after this.
         return replace(line, text=self.secrets.mask(line.text), key=self.secrets.mask(line.key))
+
+
+def _in_class(step: Step, actual: int) -> bool:
+    """Whether a real status is of the class the step documents."""
+    return actual // 100 == expected_class(step.expected)
 
 
 def _plain_json(text: str) -> str:

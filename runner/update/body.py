@@ -1,0 +1,325 @@
+"""The smallest edits that make a documented JSON body say what the target answered.
+
+Only the failing paths are touched: a changed value's token is replaced, a key the answer
+no longer has is removed with its line (or renamed, when the matcher named the real key),
+a key a strict object is missing is inserted at the documented indentation, a wrong-length
+array is written again in the documented layout, keeping its `...`. Everything else, the
+examples that still unify, comments, trailing commas and key order included, stays as
+written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from runner.model import (
+    DocAny,
+    DocArray,
+    DocEllipsis,
+    DocMember,
+    DocObject,
+    DocScalar,
+    DocValue,
+    Problem,
+)
+from runner.read.jq import Part, format_path
+from runner.translate.shapes import shape_of, shortened
+from runner.update.text import Edit, GuideText, tokens_of
+
+__all__ = ["BodyEditor"]
+
+_MEANT = re.compile(r"did you mean `([^`]+)`\?( \(its value matches the guide's\))?")
+Safe = Callable[[str], bool]
+"""Whether a text may be written into a guide (no secret, no run tag)."""
+
+
+class BodyEditor:
+    """Edits for one documented body: `lines` are the body's lines as the parser read them,
+    the first at Markdown line `first`."""
+
+    def __init__(self, guide: GuideText, body: str, first: int, safe: Safe) -> None:
+        self.guide = guide
+        self.lines = body.split("\n")
+        self.first = first
+        self.safe = safe
+        start = guide.line_start(first)
+        end = guide.line_start(first + len(self.lines))
+        self.tokens = tokens_of(guide.text, start, end)
+        self._at = {token.start: index for index, token in enumerate(self.tokens)}
+        self.edits: list[Edit] = []
+        self.looks: list[str] = []
+        """Failures no edit could be made for, each said in a few words."""
+        self.replaced: list[str] = []
+        """The plain documented strings replaced (an old error code): prose may name them."""
+        self.unit = self._indent_unit()
+
+    def edit(self, doc: DocValue, real: Any, problems: Sequence[Problem]) -> None:
+        """Collect the edits for the failing paths of `problems`."""
+        failing: dict[str, Problem] = {}
+        for problem in problems:
+            if problem.severity == "failure" and problem.path and problem.path.startswith("$"):
+                failing.setdefault(problem.path, problem)
+        if failing:
+            self._node(doc, real, [], failing)
+
+    # Walking the documented tree
+
+    def _node(self, doc: DocValue, real: Any, parts: list[Part],
+              failing: dict[str, Problem]) -> None:
+        path = format_path(parts)
+        if isinstance(doc, DocAny):
+            return
+        if path in failing:
+            self._replace(doc, real)
+            return
+        if not any(p.startswith(path) and p[len(path):][:1] in {".", "["} for p in failing):
+            return
+        if isinstance(doc, DocObject) and isinstance(real, dict):
+            self._object(doc, real, parts, failing)
+        elif isinstance(doc, DocArray) and isinstance(real, list):
+            self._array(doc, real, parts, failing)
+        else:
+            self.looks.append(f"{path} is no longer of its documented kind")
+
+    def _object(self, doc: DocObject, real: dict[str, Any], parts: list[Part],
+                failing: dict[str, Problem]) -> None:
+        documented = {member.key for member in doc.members}
+        for member in doc.members:
+            child = [*parts, member.key]
+            if member.key in real:
+                self._node(member.value, real[member.key], child, failing)
+                continue
+            problem = failing.get(format_path(child))
+            if problem is None:
+                continue
+            meant = _MEANT.search(problem.message)
+            # Renamed only when the real key holds the documented value: a close name alone
+            # (`region` and `version`) is a guess, and the removed key is drift enough.
+            if (meant and meant.group(2) and meant.group(1) in real
+                    and meant.group(1) not in documented):
+                self._rename(member.source.line, member.source.column, member.key,
+                             meant.group(1))
+                documented.add(meant.group(1))
+            else:
+                self._remove_member(member.source.line, member.source.column, doc)
+        extra = [key for key in real
+                 if key not in documented and format_path([*parts, key]) in failing]
+        if extra:
+            self._insert_members(doc, [(key, real[key]) for key in extra])
+
+    def _array(self, doc: DocArray, real: list[Any], parts: list[Part],
+               failing: dict[str, Problem]) -> None:
+        items = list(doc.items)
+        gaps = [i for i, item in enumerate(items) if isinstance(item, DocEllipsis)]
+        head = items[: gaps[0]] if gaps else items
+        tail = items[gaps[-1] + 1:] if gaps else []
+        for index, item in enumerate(head):
+            if index < len(real) and not isinstance(item, DocEllipsis):
+                self._node(item, real[index], [*parts, index], failing)
+        for offset, item in enumerate(tail):
+            index = len(real) - len(tail) + offset
+            if 0 <= index < len(real) and not isinstance(item, DocEllipsis):
+                self._node(item, real[index], [*parts, index], failing)
+
+    # Edits
+
+    def _start(self, line: int, column: int) -> int | None:
+        """The index of the token a documented node starts with, if it is still there."""
+        index = line - self.first
+        if not 0 <= index < len(self.lines):
+            return None
+        offset = self.guide.offset(line, column, self.lines[index])
+        return None if offset is None else self._at.get(offset)
+
+    def _end(self, index: int) -> int:
+        """The index of the last token of the value starting at token `index`."""
+        if self.tokens[index].text not in ("{", "["):
+            return index
+        depth = 0
+        for position in range(index, len(self.tokens)):
+            text = self.tokens[position].text
+            if text in ("{", "["):
+                depth += 1
+            elif text in ("}", "]"):
+                depth -= 1
+                if depth == 0:
+                    return position
+        return len(self.tokens) - 1
+
+    def _write(self, start: int, end: int, text: str) -> None:
+        if not self.safe(text):
+            self.looks.append(f"line {self.guide.line_of(start)}: the new value is not "
+                              "written (it would show a secret or a run tag)")
+            return
+        self.edits.append(Edit(start, end, text))
+
+    def _replace(self, doc: DocValue, real: Any) -> None:
+        index = self._start(doc.source.line, doc.source.column)
+        if index is None:
+            self.looks.append(f"line {doc.source.line}: the documented value was not found "
+                              "where it was read")
+            return
+        last = self._end(index)
+        first_token, last_token = self.tokens[index], self.tokens[last]
+        if (isinstance(doc, DocScalar) and isinstance(doc.value, str) and not doc.placeholder
+                and shape_of(doc.value) is None and shortened(doc.value) is None):
+            self.replaced.append(doc.value)
+        multiline = self.guide.line_of(first_token.start) != self.guide.line_of(last_token.end)
+        text = self._render(doc, real, multiline, self.guide.indent(doc.source.line))
+        self._write(first_token.start, last_token.end, text)
+
+    def _render(self, doc: DocValue, real: Any, multiline: bool, indent: str) -> str:
+        """A real value written in the documented node's layout and style."""
+        if isinstance(doc, DocScalar) and isinstance(doc.value, str) and isinstance(real, str):
+            prefix = shortened(doc.value)
+            if prefix is not None and len(real) > len(prefix) > 0 and not real.endswith(
+                    ("...", "…")):
+                return _dumps(real[: len(prefix)] + doc.value[len(prefix):])
+        if isinstance(doc, DocArray) and isinstance(real, list) and (
+                doc.more or _template(doc) is not None):
+            return self._elided(doc, real, multiline, indent)
+        if not multiline or not isinstance(real, dict | list) or not real:
+            return _dumps(real)
+        text = json.dumps(real, indent=self.unit, ensure_ascii=False)
+        return text.replace("\n", "\n" + indent)
+
+    def _elided(self, doc: DocArray, real: list[Any], multiline: bool, indent: str) -> str:
+        """A real array written with the documented array's `...`: as many items before
+        and after it as were documented there."""
+        items = list(doc.items)
+        gaps = [i for i, item in enumerate(items) if isinstance(item, DocEllipsis)]
+        template = _template(doc)
+
+        def item(value: Any) -> str:
+            return _like(template, value) if template is not None else _dumps(value)
+
+        if not gaps or gaps[0] + len(items) - gaps[-1] - 1 >= len(real):
+            shown = [item(value) for value in real]
+        else:
+            head, tail = gaps[0], len(items) - gaps[-1] - 1
+            shown = [item(value) for value in real[:head]] + ["..."] + [
+                item(value) for value in real[len(real) - tail:]]
+        if not multiline:
+            return "[" + ", ".join(shown) + "]"
+        inner = indent + self.unit
+        return "[\n" + ",\n".join(inner + item for item in shown) + "\n" + indent + "]"
+
+    def _rename(self, line: int, column: int, old: str, new: str) -> None:
+        index = self._start(line, column)
+        if index is None or self.tokens[index].text != _dumps(old):
+            self.looks.append(f"line {line}: key {old!r} was not found where it was read")
+            return
+        token = self.tokens[index]
+        self._write(token.start, token.end, _dumps(new))
+
+    def _remove_member(self, line: int, column: int, doc: DocObject) -> None:
+        index = self._start(line, column)
+        if index is None or index + 2 >= len(self.tokens):
+            self.looks.append(f"line {line}: a key the answer no longer has was not found")
+            return
+        last = self._end(index + 2)
+        after = self.tokens[last + 1] if last + 1 < len(self.tokens) else None
+        before = self.tokens[index - 1]
+        key = self.tokens[index]
+        if after is not None and after.text == ",":
+            following = self.tokens[last + 2] if last + 2 < len(self.tokens) else after
+            start, end = key.start, following.start
+            if self._own_lines(key.start, after.end):
+                start = self.guide.line_start(self.guide.line_of(key.start))
+                end = self.guide.line_start(self.guide.line_of(following.start))
+                if self.guide.line_of(following.start) == self.guide.line_of(after.end):
+                    end = following.start  # `"a": 1, "b": 2` on one line: keep the rest
+            self.edits.append(Edit(start, end, ""))
+        elif before.text == ",":
+            # The last member: its comma goes with it, unless that leaves the one before bare.
+            end = self.tokens[last].end
+            self.edits.append(Edit(before.start, end, ""))
+        elif before.text == "{":
+            closing = self.tokens[last + 1] if last + 1 < len(self.tokens) else None
+            end = closing.start if closing is not None else self.tokens[last].end
+            self.edits.append(Edit(key.start, end, ""))
+        else:
+            self.looks.append(f"line {line}: a key the answer no longer has was not removed")
+
+    def _own_lines(self, start: int, end: int) -> bool:
+        """Whether `start:end` is all that is written on its lines."""
+        text = self.guide.text
+        first, last = self.guide.line_of(start), self.guide.line_of(end)
+        before = text[self.guide.line_start(first):start]
+        after = text[end:self.guide.line_start(last + 1)]
+        return not before.strip() and (not after.strip() or after.strip().startswith("//"))
+
+    def _insert_members(self, doc: DocObject, members: list[tuple[str, Any]]) -> None:
+        opening = self._start(doc.source.line, doc.source.column)
+        if opening is None:
+            self.looks.append(f"line {doc.source.line}: the object was not found")
+            return
+        closing = self._end(opening)
+        multiline = self.guide.line_of(self.tokens[opening].start) != self.guide.line_of(
+            self.tokens[closing].start)
+        if doc.members:
+            indent = self.guide.indent(doc.members[0].source.line)
+        else:
+            indent = self.guide.indent(doc.source.line) + self.unit
+        written = [f"{_dumps(key)}: {self._render(DocAny(doc.source), value, multiline, indent)}"
+                   for key, value in members]
+        separator = "\n" + indent if multiline else " "
+        last = closing - 1
+        if doc.more:
+            # Before the `...`: `"a": 1,\n  ...` becomes `"a": 1,\n  "b": 2,\n  ...`.
+            gap = next((i for i in range(opening, closing) if self.tokens[i].text in
+                        ("...", "…")), None)
+            if gap is not None:
+                at = self.tokens[gap].start
+                self._write(at, at, f",{separator}".join(written) + "," + separator)
+                return
+        token = self.tokens[last]
+        if token.text == ",":  # a trailing comma: keep writing that way
+            self._write(token.end, token.end,
+                        separator + f",{separator}".join(written) + ",")
+        elif token.text == "{":
+            self._write(token.end, token.end, separator + f",{separator}".join(written)
+                        + ("\n" + self.guide.indent(doc.source.line) if multiline else " "))
+        else:
+            self._write(token.end, token.end, "," + separator + f",{separator}".join(written))
+
+    def _indent_unit(self) -> str:
+        """The documented body's indentation step (two spaces when it shows none)."""
+        widths = sorted({len(line) - len(line.lstrip(" ")) for line in self.lines
+                         if line.strip()} - {0})
+        if any(line.startswith("\t") for line in self.lines):
+            return "\t"
+        return " " * widths[0] if widths else "  "
+
+
+def _template(doc: DocArray) -> DocObject | None:
+    """The documented items' pattern when they are objects written with `...` (each shows a
+    few keys): real items are then written the same way."""
+    objects = [item for item in doc.items if isinstance(item, DocObject)]
+    if objects and len(objects) == sum(not isinstance(i, DocEllipsis) for i in doc.items) \
+            and all(item.more for item in objects):
+        keys = list(dict.fromkeys(m.key for item in objects for m in item.members))
+        return DocObject(tuple(m for key in keys for m in (_member(objects, key),)),
+                         objects[0].source, more=True)
+    return None
+
+
+def _member(objects: list[DocObject], key: str) -> DocMember:
+    return next(member for item in objects for member in item.members if member.key == key)
+
+
+def _like(template: DocObject, value: Any) -> str:
+    """A real item on one line, showing only the keys the documented items show."""
+    if not isinstance(value, dict):
+        return _dumps(value)
+    shown = [f"{_dumps(m.key)}: {_dumps(value[m.key])}" for m in template.members
+             if m.key in value]
+    return "{" + ", ".join([*shown, "..."]) + "}"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+

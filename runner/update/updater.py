@@ -1,0 +1,298 @@
+"""`--update` and `--diff`: a run's drift as edits to its guides, then a diff or the files.
+
+Computed from data only (the results and the guides' text): nothing is run here. A guide
+with no failed step is never touched; a file is written only when it is under the paths
+the run was given and unchanged since the run read it, and then at once (a temporary file
+renamed over it).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from runner.model import (
+    DocError,
+    DocumentedResponse,
+    Observed,
+    Problem,
+    RunResult,
+    StepResult,
+    status_matches,
+)
+from runner.translate.docjson import documented_body
+from runner.update.body import BodyEditor
+from runner.update.status import prose_mentions, status_edit
+from runner.update.text import Edit, GuideText, apply_edits
+
+__all__ = ["FileUpdate", "Update", "digest", "plan_update", "render_diff", "write_update"]
+
+_RUN_TAG = re.compile(r"[+-]r[0-9a-f]{8}-[0-9]+(?![0-9])")
+"""A run tag (`+r7f3a09c2-1@`, `-r7f3a09c2-1`): the guide documents its own values."""
+
+
+def digest(data: bytes) -> str:
+    """What a file held when the run read it, to refuse writing over a change since."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class FileUpdate:
+    """One guide file's text before and after the update."""
+
+    path: str
+    """The file as the run named it."""
+    file: Path
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """What `--update` would write, and what it leaves to a person."""
+
+    files: tuple[FileUpdate, ...] = ()
+    looks: tuple[str, ...] = ()
+    """Failures no edit was made for (`file:line: why`)."""
+    prose: tuple[str, ...] = ()
+    """Prose that may need a look: it names an old status or value (`file:line`)."""
+
+
+@dataclass
+class _FilePlan:
+    path: str
+    file: Path
+    text: GuideText
+    edits: list[Edit] = field(default_factory=list)
+    fixed: set[int] = field(default_factory=set)
+    needles: list[str] = field(default_factory=list)
+
+
+def plan_update(result: RunResult, *, allowed: Sequence[Path],
+                snapshot: Mapping[Path, str]) -> Update:
+    """The edits that make every failed step's documented response the real one.
+
+    `allowed` are the paths the run was given (only files under them are edited);
+    `snapshot` maps each guide file (resolved) to its `digest` when the run read it.
+    """
+    plans: dict[str, _FilePlan] = {}
+    looks: list[str] = []
+    roots = [path.resolve() for path in allowed]
+
+    def safe(text: str) -> bool:
+        return result.mask(text) == text and _RUN_TAG.search(text) is None
+
+    # A status phrase two steps read (the paragraph after one request and before the next)
+    # is corrected for neither: what one answered would be wrong for the other.
+    read_by: dict[tuple[str, int], set[int]] = {}
+    for guide in result.guides:
+        for step in guide.steps:
+            source = step.step.expected.source
+            if step.step.expected.origin == "prose" and source is not None:
+                read_by.setdefault((source.path, source.line), set()).add(
+                    hash((step.step.source.path, step.step.source.line)))
+    shared = {place for place, steps in read_by.items() if len(steps) > 1}
+    for guide in result.guides:
+        for step in guide.steps:
+            if step.status != "failed":
+                continue
+            where = step.step.source
+            if step.observed is None:
+                looks.extend(_failures(step))
+                continue
+            file = Path(where.path).resolve()
+            if not any(file == root or root in file.parents for root in roots):
+                looks.append(f"{where}: not updated: the file is outside the given paths")
+                continue
+            if where.path not in plans:
+                data = file.read_bytes()
+                if snapshot.get(file) != digest(data):
+                    looks.append(f"{where.path}: not updated: the file changed since the run "
+                                 "read it")
+                    plans[where.path] = _FilePlan(where.path, file, GuideText(""))
+                    continue
+                plans[where.path] = _FilePlan(where.path, file,
+                                              GuideText(data.decode("utf-8")))
+            plan = plans[where.path]
+            if not plan.text.text:
+                continue
+            looks.extend(_step_edits(plan, step, step.observed, safe, shared))
+    files: list[FileUpdate] = []
+    prose: list[str] = []
+    for plan in plans.values():
+        if not plan.edits:
+            continue
+        new, dropped = apply_edits(plan.text.text, plan.edits)
+        looks.extend(f"{plan.path}:{plan.text.line_of(edit.start)}: two answers disagree "
+                     "here (a shared fixture?); the first was written" for edit in dropped)
+        if new != plan.text.text:
+            files.append(FileUpdate(plan.path, plan.file, plan.text.text, new))
+        # A phrase another step reads its status from is checked by that step already.
+        checked = plan.fixed | {line for path, line in read_by if path == plan.path}
+        prose.extend(f"{plan.path}:{line}" for line in
+                     prose_mentions(plan.text, list(dict.fromkeys(plan.needles)), checked))
+    return Update(tuple(files), tuple(dict.fromkeys(looks)), tuple(prose))
+
+
+def _failures(step: StepResult) -> list[str]:
+    return [f"{problem.source or step.step.source}: {problem.message}"
+            for problem in step.problems if problem.severity == "failure"]
+
+
+def _step_edits(plan: _FilePlan, result: StepResult, observed: Observed,
+                safe: Callable[[str], bool], shared: set[tuple[str, int]]) -> list[str]:
+    """Add one failed step's edits to its file's plan; what was left to a person."""
+    step = result.step
+    looks: list[str] = []
+    handled: set[int] = set()
+    problems = result.problems
+    if not status_matches(step.expected, observed.status):
+        source = step.expected.source
+        edit = status_edit(plan.text, step, observed.status)
+        if source is not None and (source.path, source.line) in shared:
+            edit = (f"{source}: the status phrase is read by two steps; the step at line "
+                    f"{step.source.line} answered {observed.status}")
+        if isinstance(edit, str):
+            return [edit]  # another answer than documented: nothing else is worth writing
+        plan.edits.append(edit)
+        plan.fixed.add(plan.text.line_of(edit.start))
+        if step.expected.code is not None:
+            plan.needles.append(str(step.expected.code))
+        handled.update(i for i, p in enumerate(problems) if p.path is None
+                       and p.source == (step.expected.source or step.source))
+        if observed.body_problems is not None:
+            problems, handled = observed.body_problems, set()
+    documented = step.response
+    if documented is not None:
+        looks.extend(_header_edits(plan, documented, observed, problems, handled, safe))
+        looks.extend(_body_edits(plan, documented, observed, problems, handled, safe))
+    for index, problem in enumerate(problems):
+        if index not in handled and problem.severity == "failure":
+            looks.append(f"{problem.source or step.source}: {problem.message}")
+    return looks
+
+
+def _header_edits(plan: _FilePlan, documented: DocumentedResponse, observed: Observed,
+                  problems: Sequence[Problem], handled: set[int],
+                  safe: Callable[[str], bool]) -> list[str]:
+    looks: list[str] = []
+    for index, problem in enumerate(problems):
+        if problem.severity != "failure" or not (problem.path or "").startswith("header "):
+            continue
+        name = (problem.path or "")[len("header "):]
+        line = problem.source.line if problem.source is not None else 0
+        written = plan.text.line_text(line)
+        if documented.kind != "http" or not written.lower().lstrip().startswith(
+                name.lower() + ":"):
+            continue
+        handled.add(index)
+        start = plan.text.line_start(line)
+        values = [value for key, value in observed.headers if key.lower() == name.lower()]
+        if not values:
+            plan.edits.append(Edit(start, plan.text.line_start(line + 1), ""))
+            continue
+        value = ", ".join(values)
+        if "***" in value or not safe(value):
+            looks.append(f"{problem.source}: header {name} is not written (it holds a secret)")
+            continue
+        colon = written.index(":") + 1
+        blank = len(written[colon:]) - len(written[colon:].lstrip())
+        plan.edits.append(Edit(start + colon + blank, start + len(written), value))
+    return looks
+
+
+def _body_edits(plan: _FilePlan, documented: DocumentedResponse, observed: Observed,
+                problems: Sequence[Problem], handled: set[int],
+                safe: Callable[[str], bool]) -> list[str]:
+    body_problems = [(i, p) for i, p in enumerate(problems) if p.severity == "failure"
+                     and (p.path or "").startswith("$")]
+    whole = [(i, p) for i, p in enumerate(problems) if p.severity == "failure"
+             and p.path is None and p.message == "the response body differs from the guide"]
+    looks: list[str] = []
+    if whole and observed.text is not None and observed.text.strip():
+        index = whole[0][0]
+        if _replace_text(plan, documented, observed.text.strip(), safe):
+            handled.add(index)
+    if not body_problems or not observed.is_json:
+        return looks
+    try:
+        doc = documented_body(documented)
+    except DocError:
+        return looks
+    editor = BodyEditor(plan.text, documented.body, documented.body_line, safe)
+    editor.edit(doc, observed.body, [p for _, p in body_problems])
+    if not editor.edits and editor.looks:
+        return [f"{documented.source.path}:{documented.body_line}: {look}"
+                for look in editor.looks]
+    plan.edits.extend(editor.edits)
+    plan.needles.extend(editor.replaced)
+    handled.update(i for i, _ in body_problems)
+    looks.extend(f"{documented.source.path}:{documented.body_line}: {look}"
+                 for look in editor.looks)
+    return looks
+
+
+def _replace_text(plan: _FilePlan, documented: DocumentedResponse, text: str,
+                  safe: Callable[[str], bool]) -> bool:
+    """A documented text body (compared whole, trimmed) written again as the real one."""
+    if not safe(text):
+        return False
+    lines = documented.body.split("\n")
+    shown = [i for i, line in enumerate(lines) if line.strip()]
+    if not shown:
+        return False
+    first, last = documented.body_line + shown[0], documented.body_line + shown[-1]
+    indent = plan.text.indent(first)
+    start, end = plan.text.line_start(first), plan.text.line_start(last) + len(
+        plan.text.line_text(last))
+    plan.edits.append(Edit(start, end, "\n".join(indent + line if line else line
+                                                 for line in text.split("\n"))))
+    return True
+
+
+def render_diff(update: Update) -> str:
+    """The unified diff `--update` would write (`a/` and `b/` paths, as git shows them)."""
+    chunks: list[str] = []
+    for file in update.files:
+        chunks.extend(difflib.unified_diff(
+            file.old.splitlines(keepends=True), file.new.splitlines(keepends=True),
+            f"a/{file.path}", f"b/{file.path}"))
+    text = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                   for line in chunks)
+    return text
+
+
+def write_update(update: Update) -> list[str]:
+    """Write every updated file at once (a temporary file renamed over it); the paths written.
+
+    A file that changed since the update was planned is not written (DocError after the
+    others are).
+    """
+    written: list[str] = []
+    changed: list[str] = []
+    for file in update.files:
+        if file.file.read_bytes() != file.old.encode("utf-8"):
+            changed.append(file.path)
+            continue
+        mode = file.file.stat().st_mode
+        handle, temporary = tempfile.mkstemp(dir=file.file.parent, prefix=f".{file.file.name}.",
+                                             suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(file.new.encode("utf-8"))
+            os.chmod(temporary, mode & 0o7777)
+            os.replace(temporary, file.file)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        written.append(file.path)
+    if changed:
+        raise DocError(f"not updated, the file changed while the run was checking it: "
+                       f"{', '.join(changed)}; run again")
+    return written

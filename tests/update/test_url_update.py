@@ -1,0 +1,66 @@
+"""`--update` against a URL target (`verify-docs serve` on loopback): the values sent carry
+the run's tag, and no tag ever reaches the guide."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+REGISTER = ROOT / "docs" / "developers" / "guides" / "register-an-agent.md"
+VERIFY_DOCS = [sys.executable, "-m", "runner"]
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[str, str]]:
+    """`verify-docs serve --port 0`: its URL and bootstrap token."""
+    proc = subprocess.Popen([*VERIFY_DOCS, "serve", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        first, second = proc.stdout.readline(), proc.stdout.readline()
+        yield first.split()[-1], second.strip().split("=", 1)[1]
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
+
+
+def test_no_run_tag_reaches_the_guide(served: tuple[str, str], tmp_path: Path) -> None:
+    url, token = served
+    original = REGISTER.read_text()
+    # The unique fields themselves drift: the real ones went out tagged and came back so.
+    # In the answer to the registration, not in its request.
+    at = original.index("The AgentIdP answers `201 Created`")
+    answer = original[at:].replace('  "email": "invoice-extractor@acme-corp.com",',
+                                   '  "email": "someone-else@acme-corp.com",', 1)
+    answer = answer.replace('  "owner": "finance-automation",\n  "deploymentEnv": "staging"',
+                            '  "owner": "finance",\n  "deploymentEnv": "staging"', 1)
+    drifted = original[:at] + answer
+    assert drifted.count("someone-else") == 1 and '"owner": "finance",' in drifted
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    shutil.copytree(ROOT / "fixtures", tmp_path / "fixtures",
+                    ignore=shutil.ignore_patterns("idp", "*.py", "*.yaml", "__pycache__"))
+    guide = tmp_path / REGISTER.relative_to(ROOT)
+    guide.parent.mkdir(parents=True)
+    guide.write_text(drifted)
+    env = {**os.environ, "IDP_BOOTSTRAP_TOKEN": token}
+
+    def verify(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*VERIFY_DOCS, "--strict", str(guide), "--target", url, *args],
+                              capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
+
+    first = verify("--update")
+    assert first.returncode == 1, first.stdout + first.stderr
+    written = guide.read_text()
+    assert not re.search(r"[+-]r[0-9a-f]{8}-[0-9]+", written)
+    assert token not in written
+    assert written == original
+    second = verify()
+    assert second.returncode == 0, second.stdout + second.stderr
