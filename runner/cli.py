@@ -87,6 +87,9 @@ def cli() -> None:
 @click.option("--html", "html_path", type=click.Path(dir_okay=False),
               help="Write an HTML report: one self-contained page, with the coverage of the "
                    "OpenAPI description (`openapi` in [tool.verify-docs]).")
+@click.option("--baseline", metavar="FILE",
+              help="An earlier run's JSON report: mark each step new failure, fixed, still "
+                   "failing or unchanged.")
 @click.option("--lint", is_flag=True, help="Read and plan the guides; send nothing.")
 @click.option("-k", "keyword", metavar="EXPR",
               help="Only guides or steps matching this expression.")
@@ -207,8 +210,8 @@ def _coverage(
             return 1
         return 0
 
-    return _run(paths, json_path=None, junitxml=None, html_path=None, lint=False,
-                coverage=report, **run_options)
+    return _run(paths, json_path=None, junitxml=None, html_path=None, baseline=None,
+                lint=False, coverage=report, **run_options)
 
 
 def _guarded(action: Callable[[], int]) -> int:
@@ -235,6 +238,7 @@ def _run(
     json_path: str | None,
     junitxml: str | None,
     html_path: str | None,
+    baseline: str | None,
     lint: bool,
     keyword: str | None,
     verbose: bool,
@@ -260,6 +264,12 @@ def _run(
     selection = Selection.parse(keyword) if keyword else None
     _check_report_folders(json_path, junitxml, html_path)
     html = None if html_path is None else _html_report(html_path, config.root / config.openapi)
+    # A baseline that cannot be read is a usage error before anything is sent.
+    earlier = None
+    if baseline is not None:
+        from runner.compare import load_baseline
+
+        earlier = load_baseline(Path(baseline), shown=baseline)
     crashes: dict[str, str] = {}
     try:
         guides = plan_guides(find_guides(paths or config.paths), config, here, _display,
@@ -302,6 +312,10 @@ def _run(
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     outcome = _run_guides(guides, chosen, selection, config.jobs, color)
     result = with_crashes(outcome.result, crashes)
+    if earlier is not None:
+        from runner.compare import mark_changes
+
+        result = mark_changes(result, earlier)
     from runner.run import mask_crash_files
 
     mask_crash_files(crash_files(result), result.mask)

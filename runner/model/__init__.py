@@ -36,6 +36,7 @@ from runner.model.document import (
 from runner.model.errors import DocError, TargetError, VerifyDocsError
 from runner.model.printing import FailMode, Printing, WriteOut
 from runner.model.result import (
+    Change,
     Cleanup,
     DiffLine,
     Exchange,
@@ -61,6 +62,7 @@ from runner.model.step import (
 __all__ = [
     "Assignment",
     "Capture",
+    "Change",
     "Cleanup",
     "CodeCoverage",
     "CodeField",

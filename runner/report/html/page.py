@@ -11,7 +11,7 @@ from runner.report.coverage import percent_text
 from runner.report.html.markup import Markup
 from runner.report.html.steps import LABELS, guide_section
 from runner.report.html.style import STYLE
-from runner.report.render import cleanup_line, leftover_line, summarize
+from runner.report.render import CHANGES, cleanup_line, count_changes, leftover_line, summarize
 from runner.secrets import mask_jwts
 
 __all__ = ["to_html", "write_html"]
@@ -39,6 +39,7 @@ def to_html(result: RunResult, *, coverage: Coverage | None = None,
                 m.tag("h2", m.text("Summary"), id="summary-title"),
                 m.tag("p", m.text(summary.line()), class_=f"overall {overall}"),
                 _counts(m, result),
+                _changes(m, result),
                 _leftovers(m, result),
             ]), id="summary", aria_labelledby="summary-title"),
             _coverage(m, coverage, coverage_note),
@@ -103,6 +104,16 @@ def _counts(m: Markup, result: RunResult) -> str:
         rows.append(("warnings", summary.warnings))
     return _table(m, "Guides and steps by verdict", ("what", "count"),
                   [(name, [str(count)]) for name, count in rows], numbers=True, id="counts")
+
+
+def _changes(m: Markup, result: RunResult) -> str:
+    """Steps by what they became since the baseline run (nothing without one)."""
+    if result.baseline is None:
+        return ""
+    counts = count_changes(result)
+    return _table(m, f"Steps by change since the baseline {result.baseline}", ("change", "steps"),
+                  [(word, [str(counts[change])]) for change, word in CHANGES.items()],
+                  numbers=True, id="changes")
 
 
 def _leftovers(m: Markup, result: RunResult) -> str:

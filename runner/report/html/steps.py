@@ -12,6 +12,7 @@ from runner.model import DiffLine, GuideResult, StepResult, expected_class, stat
 from runner.report.body_diff import shown_lines
 from runner.report.html.markup import Markup
 from runner.report.render import (
+    CHANGES,
     expected_label,
     plain,
     render_exchange,
@@ -72,6 +73,9 @@ def _step(m: Markup, guide: GuideResult, result: StepResult, ident: str) -> str:
                m.tag("code", m.text(step.name))]
     if result.status == "skipped" and result.reason:
         summary.append(m.text(f": {result.reason}"))
+    if result.change is not None:
+        summary += [" ", m.tag("span", m.text(CHANGES[result.change]),
+                               class_=f"change change-{result.change}")]
     body = [m.tag("summary", *summary), _facts(m, result)]
     problems = step_problems(result)
     if problems:
