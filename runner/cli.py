@@ -16,6 +16,7 @@ import click
 from runner.model import DocError, TargetError, VerifyDocsError
 
 if TYPE_CHECKING:
+    from runner.coverage import ApiDescription
     from runner.model import Guide, GuideResult, RunResult
     from runner.run import Selection, Target
 
@@ -83,6 +84,12 @@ def cli() -> None:
               help="'embedded' (default) or the URL of a running AgentIdP.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write a JSON report.")
 @click.option("--junitxml", type=click.Path(dir_okay=False), help="Write a JUnit XML report.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False),
+              help="Write an HTML report: one self-contained page, with the coverage of the "
+                   "OpenAPI description (`openapi` in [tool.verify-docs]).")
+@click.option("--baseline", metavar="FILE",
+              help="An earlier run's JSON report: mark each step new failure, fixed, still "
+                   "failing or unchanged.")
 @click.option("--lint", is_flag=True, help="Read and plan the guides; send nothing.")
 @click.option("-k", "keyword", metavar="EXPR",
               help="Only guides or steps matching this expression.")
@@ -217,8 +224,8 @@ def _coverage(
             return 1
         return 0
 
-    return _run(paths, json_path=None, junitxml=None, lint=False, coverage=report,
-                **run_options)
+    return _run(paths, json_path=None, junitxml=None, html_path=None, baseline=None,
+                lint=False, coverage=report, **run_options)
 
 
 def _guarded(action: Callable[[], int]) -> int:
@@ -244,6 +251,8 @@ def _run(
     target: str | None,
     json_path: str | None,
     junitxml: str | None,
+    html_path: str | None,
+    baseline: str | None,
     lint: bool,
     keyword: str | None,
     verbose: bool,
@@ -269,7 +278,14 @@ def _run(
     config = (project_config(Path(paths[0]), here) if paths else here).override(
         timeout=timeout, jobs=jobs)
     selection = Selection.parse(keyword) if keyword else None
-    _check_report_folders(json_path, junitxml)
+    _check_report_folders(json_path, junitxml, html_path)
+    html = None if html_path is None else _html_report(html_path, config.root / config.openapi)
+    # A baseline that cannot be read is a usage error before anything is sent.
+    earlier = None
+    if baseline is not None:
+        from runner.compare import load_baseline
+
+        earlier = load_baseline(Path(baseline), shown=baseline)
     crashes: dict[str, str] = {}
     found = find_guides(paths or config.paths)
     # What each guide held when it was read: --update never writes over a later change.
@@ -279,7 +295,7 @@ def _run(
     except KeyboardInterrupt:
         from runner.model import RunResult
 
-        _write_reports(RunResult(target=target or config.target), json_path, junitxml)
+        _write_reports(RunResult(target=target or config.target), json_path, junitxml, html)
         click.echo("verify-docs: interrupted before any request was sent", err=True)
         return 130
     planned = any(g.steps for g in guides)
@@ -301,7 +317,7 @@ def _run(
         from runner.model import RunResult
 
         _write_reports(RunResult(target=chosen.name, mask=chosen.secrets.mask), json_path,
-                       junitxml)
+                       junitxml, html)
         click.echo("verify-docs: interrupted during the preflight check; no guide was run",
                    err=True)
         return 130
@@ -314,6 +330,10 @@ def _run(
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     outcome = _run_guides(guides, chosen, selection, config.jobs, color)
     result = with_crashes(outcome.result, crashes)
+    if earlier is not None:
+        from runner.compare import mark_changes
+
+        result = mark_changes(result, earlier)
     from runner.run import mask_crash_files
 
     mask_crash_files(crash_files(result), result.mask)
@@ -333,7 +353,7 @@ def _run(
             patch, written = _update_guides(result, paths or config.paths, snapshot,
                                             write=update, show=diff, rerun=rerun)
             forced = max(forced, written)
-        forced = max(forced, _write_reports(result, json_path, junitxml, patch=patch))
+        forced = max(forced, _write_reports(result, json_path, junitxml, html, patch=patch))
     else:
         forced = _write_terminal(result, verbose=True, color=False, stream=sys.stderr) \
             if verbose else 0
@@ -583,9 +603,10 @@ def _main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def _check_report_folders(json_path: str | None, junitxml: str | None) -> None:
+def _check_report_folders(json_path: str | None, junitxml: str | None,
+                          html_path: str | None = None) -> None:
     """A report that could not be written is found out before anything is sent."""
-    wanted = [("--json", json_path), ("--junitxml", junitxml)]
+    wanted = [("--json", json_path), ("--junitxml", junitxml), ("--html", html_path)]
     if os.environ.get("GITHUB_ACTIONS") == "true":
         wanted.append(("GITHUB_STEP_SUMMARY", os.environ.get("GITHUB_STEP_SUMMARY")))
     for option, path in wanted:
@@ -597,8 +618,38 @@ def _check_report_folders(json_path: str | None, junitxml: str | None) -> None:
                            f"folder, got no folder {str(folder)!r}")
 
 
-def _write_reports(result: Any, json_path: str | None, junitxml: str | None, *,
-                   patch: str | None = None) -> int:
+@dataclass(frozen=True, slots=True)
+class _HtmlReport:
+    """`--html FILE`, with the OpenAPI description its coverage is measured against, or why
+    there is none (the page then says so)."""
+
+    path: str
+    api: ApiDescription | None
+    unavailable: str | None = None
+
+
+def _html_report(path: str, openapi: Path) -> _HtmlReport:
+    """Read the configured OpenAPI description for the page's coverage, before anything is
+    sent; an unreadable one is no usage error here, only a line on the page."""
+    from runner.coverage import load_openapi
+
+    try:
+        return _HtmlReport(path, load_openapi(openapi, shown=_display(openapi)))
+    except DocError as exc:
+        return _HtmlReport(path, None, str(exc))
+
+
+def _write_html(result: RunResult, html: _HtmlReport) -> None:
+    from runner.coverage import measure_coverage
+    from runner.report.html import write_html
+
+    # Measured here, from the run's results (the report only formats what was measured).
+    coverage = None if html.api is None else measure_coverage(html.api, result)
+    write_html(result, Path(html.path), coverage=coverage, coverage_note=html.unavailable)
+
+
+def _write_reports(result: Any, json_path: str | None, junitxml: str | None,
+                   html: _HtmlReport | None = None, *, patch: str | None = None) -> int:
     """Write every report asked for: 0, else 2 when one could not be written, 4 when one
     crashed (a bug: one line names its traceback file); each with a message.
 
@@ -614,6 +665,8 @@ def _write_reports(result: Any, json_path: str | None, junitxml: str | None, *,
         writers.append((f"--json {json_path}", lambda: write_json(result, Path(json_path))))
     if junitxml:
         writers.append((f"--junitxml {junitxml}", lambda: write_junit(result, Path(junitxml))))
+    if html is not None:
+        writers.append((f"--html {html.path}", lambda: _write_html(result, html)))
     if os.environ.get("GITHUB_ACTIONS") == "true":
         writers.append(("GitHub annotations", lambda: write_annotations(result, sys.stdout)))
         summary = os.environ.get("GITHUB_STEP_SUMMARY")

@@ -3,8 +3,9 @@
 The stages, in import order, are the packages of `runner/`. A stage imports only earlier
 stages and the shared base (`model`, `secrets`, `config`); `match` comes before `run` because
 the run matches each step's response before it captures the next step's variables, and
-`coverage` comes after `run` because it measures a run's results (reports then format what it
-measured, through the model, without importing it). The
+`coverage` comes after `run` because it measures a run's results, and `compare` (a run against
+a baseline run's report) after it (reports then format what they measured or compared,
+through the model, without importing them). The
 front doors (`cli`, `pytest_plugin`) may import anything. `fixtures/idp` is something the
 runner talks to and imports nothing from it.
 """
@@ -20,14 +21,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-STAGES = ("read", "translate", "plan", "match", "run", "coverage", "update", "report")
+STAGES = ("read", "translate", "plan", "match", "run", "coverage", "update", "compare",
+          "report")
 """The pipeline's stages, each a package of `runner/`, in the order they may import."""
 BASE = ("model", "secrets", "config")
 """Typed hand-offs, the secret set and the settings: any stage may import them."""
 FRONT_DOORS = ("__init__", "__main__", "cli", "_cli_plan", "pytest_plugin", "curl")
 """Entry points (and `runner.curl`, the public function the design names)."""
 FRONT_END = ("read", "translate", "plan")
-ENGINE = ("match", "run", "coverage")
+ENGINE = ("match", "run", "coverage", "compare")
 # The front end knows nothing of execution or output, so `--lint` is "stop after plan" and
 # it runs with no network and no IdP.
 FORBIDDEN_IN_FRONT_END = ("pytest", "_pytest", "rich", "click", "fixtures")

@@ -36,6 +36,7 @@ from runner.model.document import (
 from runner.model.errors import DocError, TargetError, VerifyDocsError
 from runner.model.printing import FailMode, Printing, WriteOut
 from runner.model.result import (
+    Change,
     Cleanup,
     DiffLine,
     Exchange,
@@ -62,6 +63,7 @@ from runner.model.step import (
 __all__ = [
     "Assignment",
     "Capture",
+    "Change",
     "Cleanup",
     "CodeCoverage",
     "CodeField",

@@ -11,11 +11,17 @@ from runner.model.source import Source
 from runner.model.step import Step
 
 __all__ = [
-    "Cleanup", "DiffLine", "Exchange", "GuideResult", "Leftover", "Observed", "Problem",
-    "RunResult", "StepResult", "Verdict",
+    "Change", "Cleanup", "DiffLine", "Exchange", "GuideResult", "Leftover", "Observed",
+    "Problem", "RunResult", "StepResult", "Verdict",
 ]
 
 Verdict = L["passed", "failed", "error", "skipped"]
+
+Change = L["new_failure", "fixed", "still_failing", "unchanged"]
+"""What a step's verdict became since a baseline run (`--baseline`): `new_failure` it fails (or
+cannot run) now and did not then (or is new); `fixed` it failed then and passes now;
+`still_failing` it failed then and is not passing now (failing, or skipped: nothing showed it
+fixed); `unchanged` it did not fail then and does not now."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +132,8 @@ class StepResult:
     was not compared, or the failures are not in it)."""
     observed: Observed | None = field(default=None, compare=False, repr=False)
     """For a failed step, the real answer as `--update` may write it (no secret in it)."""
+    change: Change | None = None
+    """What the verdict became since the baseline run; None when there is no baseline."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +184,9 @@ class RunResult:
     guides: tuple[GuideResult, ...] = field(default=())
     unreachable: str | None = None
     """Where the target stopped answering (`FILE:LINE`), when it did: the run ended there."""
+    baseline: str | None = None
+    """The earlier run's JSON report each step's `change` is against (as the user named it);
+    None without `--baseline`."""
     mask: Callable[[str], str] = field(default=str, compare=False, repr=False)
     """Masks a text with every secret the run learned, as known when it is called (the run's
     secret set): each writer passes its whole output through it at write time, so a secret

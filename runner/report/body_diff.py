@@ -11,7 +11,7 @@ from runner.model import DiffLine, StepResult
 from runner.report.render import Segment, plain
 from runner.secrets import mask_jwts
 
-__all__ = ["body_diff", "body_diff_text"]
+__all__ = ["body_diff", "body_diff_text", "shown_lines"]
 
 HEADER = "body (-documented +actual):"
 _MAX_LINES = 20
@@ -25,10 +25,11 @@ def body_diff(result: StepResult) -> list[Segment]:
     Empty when there is nothing to show: the step did not fail, or the matcher drew no diff
     (the status class was wrong, a body is not JSON, the failures are not in the body).
     """
-    if result.status != "failed" or not any(line.tag != " " for line in result.diff):
+    lines = shown_lines(result)
+    if not lines:
         return []
     segments: list[Segment] = [(HEADER, "dim")]
-    for line in _cap(_collapse(list(result.diff))):
+    for line in lines:
         comma = "," if line.comma else ""
         text = mask_jwts(f"{line.tag}  {'  ' * line.depth}{line.key}{_clip(line.text)}{comma}")
         style = "dim" if line.text.startswith("…") else _STYLES[line.tag]
@@ -39,6 +40,15 @@ def body_diff(result: StepResult) -> list[Segment]:
 def body_diff_text(result: StepResult) -> str:
     """The plain form of `body_diff` ("" when there is no diff)."""
     return plain(body_diff(result))
+
+
+def shown_lines(result: StepResult) -> list[DiffLine]:
+    """The diff lines every report shows: changes, their context and frames, unchanged runs
+    collapsed to `...`, capped; empty when the step did not fail or the diff holds no change.
+    """
+    if result.status != "failed" or not any(line.tag != " " for line in result.diff):
+        return []
+    return _cap(_collapse(list(result.diff)))
 
 
 def _collapse(lines: list[DiffLine]) -> list[DiffLine]:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from runner.model import GuideResult, Problem, RunResult, StepResult
-from runner.report.render import problem_source, step_problems, summarize
+from runner.report.render import count_changes, problem_source, step_problems, summarize
 from runner.secrets import mask_jwts
 
 __all__ = ["SCHEMA_VERSION", "to_json", "write_json"]
@@ -38,6 +38,10 @@ def to_json(result: RunResult) -> dict[str, Any]:
         "leftovers": [{"path": left.path, "agentId": left.agent_id, "tag": left.tag,
                        "last_answer": left.last_answer} for left in result.leftovers],
     }
+    if result.baseline is not None:
+        # Only with --baseline: the earlier report, and how many steps each change holds.
+        data["baseline"] = result.baseline
+        data["changes"] = dict(count_changes(result))
     # The whole document, keys and values, masked with the run's final secrets at write time.
     masked = _masked(data, result.mask)
     assert isinstance(masked, dict)
@@ -81,6 +85,8 @@ def _step(step: StepResult, guide_path: str) -> dict[str, Any]:
     }
     if step.reason is not None and step.status == "skipped":
         data["reason"] = step.reason
+    if step.change is not None:
+        data["change"] = step.change
     if step.held_back:
         data["held_back"] = True
     if step.retries:

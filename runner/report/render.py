@@ -12,13 +12,25 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 
-from runner.model import Exchange, ExpectedStatus, Leftover, Problem, RunResult, Source, StepResult
+from runner.model import (
+    Change,
+    Exchange,
+    ExpectedStatus,
+    Leftover,
+    Problem,
+    RunResult,
+    Source,
+    StepResult,
+)
 from runner.secrets import mask_headers, mask_jwts
 
 __all__ = [
+    "CHANGES",
     "Segment",
     "Summary",
+    "changes_line",
     "cleanup_line",
+    "count_changes",
     "expected_label",
     "leftover_line",
     "plain",
@@ -91,6 +103,27 @@ def summarize(result: RunResult) -> Summary:
         unreadable=sum(bool(guide.errors) for guide in result.guides),
         warnings=sum(p.severity == "warning" for step in steps for p in step.problems),
     )
+
+
+CHANGES: dict[Change, str] = {"new_failure": "new failure", "fixed": "fixed",
+                              "still_failing": "still failing", "unchanged": "unchanged"}
+"""Each change since a baseline run, as the reports write it, in the order they list them."""
+
+
+def count_changes(result: RunResult) -> dict[Change, int]:
+    """How many steps of the run each change holds (all four, 0 included)."""
+    steps = [step for guide in result.guides for step in guide.steps]
+    return {change: sum(step.change == change for step in steps) for change in CHANGES}
+
+
+def changes_line(result: RunResult) -> str | None:
+    """`since baseline.json: 1 new failure, 2 fixed, 0 still failing, 38 unchanged`; None
+    without a baseline."""
+    if result.baseline is None:
+        return None
+    counts = count_changes(result)
+    return f"since {result.baseline}: " + ", ".join(f"{counts[change]} {word}"
+                                                    for change, word in CHANGES.items())
 
 
 def cleanup_line(result: RunResult) -> str | None:

@@ -17,7 +17,9 @@ from rich.text import Text
 from runner.model import Guide, GuideResult, RunResult, Step, StepResult, Verdict
 from runner.report.body_diff import body_diff
 from runner.report.render import (
+    CHANGES,
     Segment,
+    changes_line,
     cleanup_line,
     expected_label,
     leftover_line,
@@ -41,6 +43,10 @@ _LABELS: dict[Verdict, tuple[str, str]] = {
 }
 
 
+_CHANGE_STYLES = {"new_failure": "bold red", "fixed": "bold green", "still_failing": "red",
+                  "unchanged": "dim"}
+
+
 def should_color(stream: TextIO, environ: Mapping[str, str]) -> bool:
     """Colour only on a terminal, and never when `NO_COLOR` is set (no-color.org)."""
     isatty = getattr(stream, "isatty", None)
@@ -61,6 +67,9 @@ def write_terminal(result: RunResult, stream: TextIO, *, verbose: bool, color: b
     account = cleanup_line(result)
     if account is not None:
         out += [(account, "bold red" if result.leftovers else ""), ("\n", "")]
+    changes = changes_line(result)
+    if changes is not None:
+        out += [(changes, ""), ("\n", "")]
     out += [(summary.line(), style), ("\n", "")]
     _emit(out, stream, color=color, mask=result.mask)
 
@@ -86,10 +95,14 @@ def _step(out: list[Segment], step: StepResult, *, verbose: bool) -> None:
     problems = step_problems(step)
     # Warnings show without -v: a passing guide a reader cannot paste is worth a line.
     shown = list(problems) if verbose else [p for p in problems if p.severity != "note"]
-    if step.status == "passed" and not verbose and not shown:
+    # A step fixed since the baseline is news, even when it passes.
+    if step.status == "passed" and not verbose and not shown and step.change != "fixed":
         return
     label, style = _LABELS[step.status]
-    out += [("  ", ""), (label, style), (f" {step.step.source} {step.step.name}", "")]
+    out += [("  ", ""), (label, style)]
+    if step.change is not None:
+        out.append((f" [{CHANGES[step.change]}]", _CHANGE_STYLES[step.change]))
+    out.append((f" {step.step.source} {step.step.name}", ""))
     if step.status == "skipped" and step.reason:
         out.append((f": {step.reason}", "yellow"))
     out.append(("\n", ""))

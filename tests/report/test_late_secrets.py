@@ -19,6 +19,7 @@ import respx
 from click.testing import CliRunner
 
 from runner.cli import cli
+from tests.report.html_page import read_page
 
 TARGET = "http://idp.test"
 CLIENT = "agent-late-7f3a"
@@ -96,14 +97,19 @@ def _run(tmp_path: Path, guide_text: str) -> tuple[int, dict[str, str]]:
                        "expires_in": 3600})
         outcome = CliRunner().invoke(cli, [
             str(guide), "--target", TARGET, "-v", "--keep",
-            "--json", str(tmp_path / "r.json"), "--junitxml", str(tmp_path / "r.xml")],
+            "--json", str(tmp_path / "r.json"), "--junitxml", str(tmp_path / "r.xml"),
+            "--html", str(tmp_path / "r.html")],
             env={"IDP_BOOTSTRAP_TOKEN": "tok-abc123", "GITHUB_ACTIONS": "true",
                  "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")})
     assert "Traceback" not in outcome.output
     outputs = {"terminal and annotations": outcome.output,
                **{name: (tmp_path / name).read_text(encoding="utf-8")
-                  for name in ("r.json", "r.xml", "summary.md")}}
+                  for name in ("r.json", "r.xml", "r.html", "summary.md")}}
     outputs["r.json decoded"] = repr(json.loads(outputs["r.json"]))
+    # The page as a browser reads it: every text and attribute value, entities decoded.
+    page = read_page(outputs["r.html"])
+    outputs["r.html decoded"] = "\n".join(
+        [page.text, *(str(value) for element in page.elements for value in element.attrs.values())])
     return outcome.exit_code, outputs
 
 
@@ -114,10 +120,11 @@ def test_the_earlier_steps_really_print_the_value(tmp_path: Path) -> None:
     # Each way the value travels is in some report: escaped (decoded for the reader), in the
     # URL percent-encoded, lowercased, and in a Basic pair.
     assert {LATE, PERCENT, LATE.lower(), BASIC} <= shown
+    assert [form for form in _forms() if form in outputs["r.html decoded"]]  # the page too
 
 
 @pytest.mark.parametrize("report", ["terminal and annotations", "r.json", "r.json decoded",
-                                    "r.xml", "summary.md"])
+                                    "r.xml", "r.html", "r.html decoded", "summary.md"])
 def test_a_secret_learned_at_the_last_step_is_masked_everywhere(
     tmp_path: Path, report: str
 ) -> None:

@@ -1,0 +1,210 @@
+"""The page: head and style, the summary (steps by verdict, agents left behind), the
+coverage of the OpenAPI description, then the guides. Built with the standard library."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from runner.model import Coverage, Figure, RunResult, Shown
+from runner.report.coverage import percent_text
+from runner.report.html.markup import Markup
+from runner.report.html.steps import LABELS, guide_section
+from runner.report.html.style import STYLE
+from runner.report.render import CHANGES, cleanup_line, count_changes, leftover_line, summarize
+from runner.secrets import mask_jwts
+
+__all__ = ["to_html", "write_html"]
+
+
+def to_html(result: RunResult, *, coverage: Coverage | None = None,
+            coverage_note: str | None = None) -> str:
+    """The report as one HTML document.
+
+    Args:
+        coverage: what `runner.coverage` measured of the run, to show after the summary.
+        coverage_note: why there is no coverage (the OpenAPI file could not be read).
+    """
+    m = Markup(result.mask)
+    summary = summarize(result)
+    overall = "passed" if result.exit_status == 0 else "failed"
+    guides = [guide_section(m, guide, number) for number, guide in enumerate(result.guides, 1)]
+    body = [
+        m.tag("a", m.text("Skip to the report"), href="#main", class_="skip-link"),
+        m.tag("header", m.tag("h1", m.text("verify-docs report")),
+              m.tag("p", m.text("Target: "), m.tag("code", m.text(result.target)))),
+        _contents(m, result, coverage is not None or coverage_note is not None),
+        m.tag("main", m.join([
+            m.tag("section", m.join([
+                m.tag("h2", m.text("Summary"), id="summary-title"),
+                m.tag("p", m.text(summary.line()), class_=f"overall {overall}"),
+                _counts(m, result),
+                _changes(m, result),
+                _leftovers(m, result),
+            ]), id="summary", aria_labelledby="summary-title"),
+            _coverage(m, coverage, coverage_note),
+            m.tag("section", m.join([m.tag("h2", m.text("Guides"), id="guides-title"),
+                                     *guides] if guides else
+                                    [m.tag("h2", m.text("Guides"), id="guides-title"),
+                                     m.tag("p", m.text("No guide was run."))]),
+                  id="guides", aria_labelledby="guides-title"),
+        ]), id="main", tabindex="-1"),
+    ]
+    page = "\n".join([
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        m.tag("title", m.text(f"verify-docs: {summary.line()}")),
+        m.tag("style", STYLE),
+        "</head>",
+        m.tag("body", m.join(body)),
+        "</html>",
+        "",
+    ])
+    # The whole page once more with the run's final secrets: nothing placed in it by a path
+    # around `Markup` escapes the mask either.
+    return mask_jwts(result.mask(page))
+
+
+def write_html(result: RunResult, path: str | os.PathLike[str], *,
+               coverage: Coverage | None = None, coverage_note: str | None = None) -> None:
+    """Write the HTML report to a file (UTF-8)."""
+    text = to_html(result, coverage=coverage, coverage_note=coverage_note)
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(text)
+
+
+def _contents(m: Markup, result: RunResult, with_coverage: bool) -> str:
+    links = [("summary", "Summary")]
+    if with_coverage:
+        links.append(("coverage", "Coverage"))
+    items = [m.tag("li", m.tag("a", m.text(title), href=f"#{ident}")) for ident, title in links]
+    guides = [m.tag("li", m.tag("a", m.text(f"{LABELS[guide.status]} {guide.path}"),
+                                href=f"#guide-{number}"))
+              for number, guide in enumerate(result.guides, 1)]
+    if guides:
+        items.append(m.tag("li", m.tag("a", m.text("Guides"), href="#guides"),
+                           m.tag("ol", m.join(guides))))
+    return m.tag("nav", m.tag("ol", m.join(items)), aria_label="Contents")
+
+
+def _counts(m: Markup, result: RunResult) -> str:
+    """Guides and steps by verdict: the JSON report's `summary`, and what only runs have."""
+    summary = summarize(result)
+    rows = [("guides", summary.guides), ("steps", summary.steps), ("passed", summary.passed),
+            ("failed", summary.failed), ("errors", summary.errors),
+            ("skipped", summary.skipped)]
+    if summary.held_back:
+        rows.append(("held back by --read-only", summary.held_back))
+    if summary.unreadable:
+        rows.append(("guides that could not be read", summary.unreadable))
+    if summary.warnings:
+        rows.append(("warnings", summary.warnings))
+    return _table(m, "Guides and steps by verdict", ("what", "count"),
+                  [(name, [str(count)]) for name, count in rows], numbers=True, id="counts")
+
+
+def _changes(m: Markup, result: RunResult) -> str:
+    """Steps by what they became since the baseline run (nothing without one)."""
+    if result.baseline is None:
+        return ""
+    counts = count_changes(result)
+    return _table(m, f"Steps by change since the baseline {result.baseline}", ("change", "steps"),
+                  [(word, [str(counts[change])]) for change, word in CHANGES.items()],
+                  numbers=True, id="changes")
+
+
+def _leftovers(m: Markup, result: RunResult) -> str:
+    parts = [m.tag("h3", m.text("Agents left behind"))]
+    leftovers = result.leftovers
+    if leftovers:
+        parts.append(m.tag("ul", *(m.tag("li", m.text(leftover_line(left)))
+                                   for left in leftovers), class_="leftovers"))
+    else:
+        parts.append(m.tag("p", m.text("None.")))
+    account = cleanup_line(result)
+    if account is not None:
+        parts.append(m.tag("p", m.text(account)))
+    if result.unreachable is not None:
+        parts.append(m.tag("p", m.text(f"The target stopped answering at {result.unreachable}; "
+                                       "the guides after it were not started.")))
+    return m.join(parts)
+
+
+def _coverage(m: Markup, coverage: Coverage | None, note: str | None) -> str:
+    if coverage is None:
+        if note is None:
+            return ""
+        return m.tag("section", m.tag("h2", m.text("Coverage"), id="coverage-title"),
+                     m.tag("p", m.text(f"Coverage is unavailable: {note}")),
+                     id="coverage", aria_labelledby="coverage-title")
+    figures = [("operations", coverage.operation_figure),
+               ("responses", coverage.response_figure),
+               ("error codes", coverage.code_figure)]
+    parts = [
+        m.tag("h2", m.text("Coverage of "), m.tag("code", m.text(coverage.openapi)),
+              id="coverage-title"),
+        _table(m, "Verified of the OpenAPI's total", ("figure", "verified", "total", "percent",
+                                                      "failing", "undocumented"),
+               [(name, _figure(figure)) for name, figure in figures], numbers=True,
+               id="coverage-figures"),
+    ]
+    rows: list[tuple[str, list[str]]] = []
+    for operation in coverage.operations:
+        rows.append((f"{operation.method} {operation.path}",
+                     [operation.state, "", _where(operation.shown)]))
+        for response in operation.responses:
+            label = f"    {response.status}" + ("" if response.declared
+                                                 else " (not in the OpenAPI)")
+            codes = ", ".join(code if state == "verified" else f"{code} ({state})"
+                              for code, state in response.codes)
+            rows.append((label, [response.state, codes, _where(response.shown)]))
+    parts.append(_folded(m, f"Operations and responses ({len(coverage.operations)} operations)",
+                         _table(m, "Operations and their responses",
+                                ("operation / response", "state", "error codes", "shown at"),
+                                rows)))
+    code_rows = [(code.code if code.listed else f"{code.code} (not in the OpenAPI)",
+              [code.field, code.state, _where(code.shown)]) for code in coverage.codes]
+    parts.append(_folded(m, f"Error codes ({len(coverage.codes)})",
+                         _table(m, "Error codes", ("code", "field", "state", "shown at"),
+                                code_rows)))
+    if coverage.unmatched:
+        parts.append(m.tag("p", m.text("Requests that are no operation of the OpenAPI "
+                                       "(not counted):")))
+        parts.append(m.tag("ul", *(m.tag("li", m.tag("code", m.text(
+            f"{item.shown.path}:{item.shown.line} {item.method} {item.url}")))
+            for item in coverage.unmatched)))
+    return m.tag("section", m.join(parts), id="coverage", aria_labelledby="coverage-title")
+
+
+def _figure(figure: Figure) -> list[str]:
+    return [str(figure.verified), str(figure.total), percent_text(figure), str(figure.failing),
+            str(figure.undocumented)]
+
+
+def _where(shown: tuple[Shown, ...]) -> str:
+    if not shown:
+        return ""
+    first = next((item for item in shown if item.verdict == "passed"), shown[0])
+    more = f" +{len(shown) - 1}" if len(shown) > 1 else ""
+    verdict = "" if first.verdict == "passed" else f" ({first.verdict})"
+    return f"{first.path}:{first.line}{verdict}{more}"
+
+
+def _folded(m: Markup, title: str, content: str) -> str:
+    return m.tag("details", m.tag("summary", m.text(title)), content)
+
+
+def _table(m: Markup, caption: str, header: Sequence[str],
+           rows: Sequence[tuple[str, Sequence[str]]], *, numbers: bool = False,
+           id: str | None = None) -> str:
+    """A table whose first column heads each row (`<th scope="row">`)."""
+    head = m.tag("tr", *(m.tag("th", m.text(name), scope="col") for name in header))
+    body = [m.tag("tr", m.tag("th", m.text(name), scope="row"),
+                  *(m.tag("td", m.text(cell), class_="number" if numbers else None)
+                    for cell in cells))
+            for name, cells in rows]
+    return m.tag("table", m.tag("caption", m.text(caption)), m.tag("thead", head),
+                 m.tag("tbody", m.join(body)), id=id)
