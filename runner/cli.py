@@ -9,16 +9,23 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from runner.model import DocError, TargetError, VerifyDocsError
+from runner._cli_parallel import cleanup_said, run_guides
+from runner._cli_reports import (
+    check_report_folders,
+    display,
+    html_report,
+    write_reports,
+    write_terminal_report,
+)
+from runner._cli_update import snapshot, update_guides
+from runner.model import TargetError, VerifyDocsError
 
 if TYPE_CHECKING:
-    from runner.coverage import ApiDescription
-    from runner.model import Guide, GuideResult, RunResult
-    from runner.run import Selection, Target
+    from runner.model import RunResult
 
 __all__ = ["main"]
 
@@ -203,9 +210,9 @@ def _coverage(
     config = project_config(Path(paths[0]), here) if paths else here
     file = Path(openapi) if openapi is not None else config.root / config.openapi
     # A bad OpenAPI file is found out before anything is sent.
-    api = load_openapi(file, shown=openapi if openapi is not None else _display(file))
+    api = load_openapi(file, shown=openapi if openapi is not None else display(file))
     to_stdout = json_path == "-"
-    _check_report_folders(None if to_stdout else json_path, None)
+    check_report_folders(None if to_stdout else json_path, None)
 
     def report(result: RunResult) -> int:
         coverage = measure_coverage(api, result)
@@ -278,8 +285,8 @@ def _run(
     config = (project_config(Path(paths[0]), here) if paths else here).override(
         timeout=timeout, jobs=jobs)
     selection = Selection.parse(keyword) if keyword else None
-    _check_report_folders(json_path, junitxml, html_path)
-    html = None if html_path is None else _html_report(html_path, config.root / config.openapi)
+    check_report_folders(json_path, junitxml, html_path)
+    html = None if html_path is None else html_report(html_path, config.root / config.openapi)
     # A baseline that cannot be read is a usage error before anything is sent.
     earlier = None
     if baseline is not None:
@@ -289,13 +296,13 @@ def _run(
     crashes: dict[str, str] = {}
     found = find_guides(paths or config.paths)
     # What each guide held when it was read: --update never writes over a later change.
-    snapshot = _snapshot(found) if update or diff else {}
+    read_as = snapshot(found) if update or diff else {}
     try:
-        guides = plan_guides(found, config, here, _display, crashes)
+        guides = plan_guides(found, config, here, display, crashes)
     except KeyboardInterrupt:
         from runner.model import RunResult
 
-        _write_reports(RunResult(target=target or config.target), json_path, junitxml, html)
+        write_reports(RunResult(target=target or config.target), json_path, junitxml, html)
         click.echo("verify-docs: interrupted before any request was sent", err=True)
         return 130
     planned = any(g.steps for g in guides)
@@ -316,7 +323,7 @@ def _run(
     except KeyboardInterrupt:
         from runner.model import RunResult
 
-        _write_reports(RunResult(target=chosen.name, mask=chosen.secrets.mask), json_path,
+        write_reports(RunResult(target=chosen.name, mask=chosen.secrets.mask), json_path,
                        junitxml, html)
         click.echo("verify-docs: interrupted during the preflight check; no guide was run",
                    err=True)
@@ -325,10 +332,10 @@ def _run(
         if chosen.reach.since is None:
             raise
         # Nobody answers: one message, then every guide reported as not started, with the
-        # reports written (nothing is sent by _run_guides once the target counts as gone).
+        # reports written (nothing is sent by run_guides once the target counts as gone).
         click.echo(f"verify-docs: {exc.message}", err=True)
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    outcome = _run_guides(guides, chosen, selection, config.jobs, color)
+    outcome = run_guides(guides, chosen, selection, config.jobs, color)
     result = with_crashes(outcome.result, crashes)
     if earlier is not None:
         from runner.compare import mark_changes
@@ -339,23 +346,23 @@ def _run(
     mask_crash_files(crash_files(result), result.mask)
     patch: str | None = None
     if coverage is None:
-        forced = _write_terminal(result, verbose=verbose, color=color)
+        forced = write_terminal_report(result, verbose=verbose, color=color)
         if (update or diff) and not outcome.interrupted:
             # After the run's own report: the diff, then what was written or left to a person.
             numbers = [len(guides)]
 
             def rerun(files: list[str]) -> RunResult:
-                again = plan_guides(find_guides(files), config, here, _display, {})
+                again = plan_guides(find_guides(files), config, here, display, {})
                 numbers[0] += len(again)
-                return _run_guides(again, chosen, None, config.jobs, False,
+                return run_guides(again, chosen, None, config.jobs, False,
                                    first=numbers[0] - len(again)).result
 
-            patch, written = _update_guides(result, paths or config.paths, snapshot,
+            patch, written = update_guides(result, paths or config.paths, read_as,
                                             write=update, show=diff, rerun=rerun)
             forced = max(forced, written)
-        forced = max(forced, _write_reports(result, json_path, junitxml, html, patch=patch))
+        forced = max(forced, write_reports(result, json_path, junitxml, html, patch=patch))
     else:
-        forced = _write_terminal(result, verbose=True, color=False, stream=sys.stderr) \
+        forced = write_terminal_report(result, verbose=True, color=False, stream=sys.stderr) \
             if verbose else 0
     if outcome.abandoned:
         click.echo("verify-docs: interrupted twice; reported what ran, cleanup abandoned",
@@ -365,7 +372,7 @@ def _run(
         # Worker threads may still be waiting on the target; exiting normally would join them.
         os._exit(130)
     if outcome.interrupted:
-        click.echo(f"verify-docs: interrupted; {_cleanup_said(outcome.result)}", err=True)
+        click.echo(f"verify-docs: interrupted; {cleanup_said(outcome.result)}", err=True)
         return 130
     if coverage is not None:
         status = max(forced, coverage(result), _coverage_faults(result))
@@ -392,66 +399,6 @@ def _any_ran(result: RunResult) -> bool:
     return any(step.status != "skipped" for guide in result.guides for step in guide.steps)
 
 
-def _snapshot(files: Sequence[Path]) -> dict[Path, str]:
-    from runner.update import digest
-
-    return {file.resolve(): digest(file.read_bytes()) for file in files}
-
-
-def _update_guides(result: RunResult, paths: Sequence[str], snapshot: dict[Path, str], *,
-                   write: bool, show: bool,
-                   rerun: Callable[[list[str]], RunResult]) -> tuple[str | None, int]:
-    """`--update` and `--diff`: the patch (for the step summary), and 2 when a file could not
-    be written. What needs a person is listed on stderr either way.
-
-    A step blocked by an earlier failure was never compared: after writing, the guides
-    written are run again (`rerun`, reporting nothing) and updated again, at most twice more,
-    so that one `--update` leaves guides the next run passes.
-    """
-    from runner.update import digest, plan_update, render_diff, write_update
-
-    allowed = [Path(path) for path in paths]
-    update = plan_update(result, allowed=allowed, snapshot=snapshot)
-    patch = render_diff(update)
-    if show and patch:
-        click.echo(patch, nl=False)
-    forced = 0
-    looks = {look: None for look in update.looks}
-    prose = {line: None for line in update.prose}
-    rounds = 3 if write else 1
-    for round_number in range(1, rounds + 1):
-        if round_number > 1:
-            files = [file.path for file in update.files]
-            snapshot = {file.file.resolve(): digest(file.new.encode("utf-8"))
-                        for file in update.files}
-            again = rerun(files)
-            update = plan_update(again, allowed=allowed, snapshot=snapshot)
-            # What the rerun guides still need replaces what was said of them before (their
-            # prose still names the old values: it stays listed).
-            looks = {look: None for look in looks if not look.startswith(tuple(files))}
-            looks.update((look, None) for look in update.looks)
-            prose.update((line, None) for line in update.prose)
-        if not write or not update.files:
-            break
-        try:
-            written = write_update(update)
-        except DocError as exc:
-            click.echo(f"verify-docs: {exc.message}", err=True)
-            written, forced = [], 2
-        except OSError as exc:
-            click.echo(f"verify-docs: --update: cannot write a guide: {exc}", err=True)
-            written, forced = [], 2
-        for path in written:
-            click.echo(f"verify-docs: updated {path}", err=True)
-        if not written:
-            break
-    for look in looks:
-        click.echo(f"verify-docs: not updated, needs a look: {look}", err=True)
-    for line in prose:
-        click.echo(f"verify-docs: prose that may need a look: {line}", err=True)
-    return patch or None, forced
-
-
 def _coverage_faults(result: RunResult) -> int:
     """What outweighs a coverage figure: 4 the runner crashed, 3 the target failed or an
     agent was left, 2 a guide could not be read (its steps are missing from the figures)."""
@@ -462,132 +409,6 @@ def _coverage_faults(result: RunResult) -> int:
     if result.leftovers or result.unreachable or any(g.target_fault for g in result.guides):
         return 3
     return 2 if any(g.errors for g in result.guides) else 0
-
-
-def _write_terminal(result: RunResult, *, verbose: bool, color: bool,
-                    stream: TextIO | None = None) -> int:
-    """The terminal report; 4 (and one line naming a traceback file) if it crashed."""
-    from runner.report.terminal import write_terminal
-
-    try:
-        write_terminal(result, stream or sys.stdout, verbose=verbose, color=color)
-    except Exception as exc:  # a bug in the report: the other reports are still written
-        from runner.run import record_crash
-
-        click.echo(f"verify-docs: {record_crash(exc, 'writing the terminal report').message}",
-                   err=True)
-        return 4
-    return 0
-
-
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    """What `_run_guides` ends with: the results, and how the run was stopped, if it was."""
-
-    result: RunResult
-    interrupted: bool = False
-    abandoned: bool = False
-    """Interrupted a second time while guides were cleaning up: nobody waits for them."""
-
-
-def _run_guides(
-    guides: Sequence[Guide], target: Target, selection: Selection | None, jobs: int, color: bool,
-    first: int = 0,
-) -> _Outcome:
-    """Run guides (in parallel up to `jobs`), keeping their order in the results; `first` is
-    the number of the first (guides run again by `--update` take numbers of their own, so
-    their unique values never meet the ones a shared target already holds)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from runner.model import RunResult
-    from runner.report.terminal import Progress
-    from runner.run import Interrupted, not_started, run_guide
-
-    cancel = threading.Event()
-    results: dict[int, GuideResult] = {}
-
-    unreachable: list[str] = []
-
-    def one(number: int) -> GuideResult:
-        guide = guides[number]
-        # Once the target stopped answering, every guide not yet started would only repeat
-        # its timeouts: the run ends there (sticky, even if the target comes back meanwhile).
-        since = unreachable[0] if unreachable else target.reach.since
-        if since is not None:
-            unreachable.append(since)
-            return not_started(guide, f"not started: target unreachable since {since}")
-        wanted = selection.step_filter(guide) if selection is not None else None
-        return run_guide(guide, target, selected=wanted, number=first + number,
-                         cancel=cancel)
-
-    interrupted = abandoned = False
-    pool = ThreadPoolExecutor(max_workers=jobs)
-    with Progress(len(guides), enabled=color) as progress:
-        futures = {pool.submit(one, n): n for n in range(len(guides))}
-        try:
-            for future, number in futures.items():
-                try:
-                    results[number] = future.result()
-                except Interrupted as stop:
-                    results[number] = stop.result
-                    raise KeyboardInterrupt from None
-                progress.advance(guides[number].path)
-        except KeyboardInterrupt:
-            interrupted = True
-            cancel.set()
-            for future in futures:
-                future.cancel()
-            try:
-                # Inside the `try`: a second interrupt may come the moment this is read.
-                if any(n not in results and not f.cancelled() for f, n in futures.items()):
-                    click.echo("verify-docs: interrupted; letting running guides clean up "
-                               "(interrupt again to stop now)", err=True)
-                for future, number in futures.items():
-                    if number in results or future.cancelled():
-                        continue
-                    try:
-                        results[number] = future.result()
-                    except Interrupted as stop:
-                        results[number] = stop.result
-            except KeyboardInterrupt:
-                # Twice: stop waiting. What finished is reported; what did not says so.
-                abandoned = True
-                for future, number in futures.items():
-                    if number not in results and not future.cancelled():
-                        results[number] = _abandoned(guides[number].path)
-    pool.shutdown(wait=not abandoned, cancel_futures=True)
-    for number, guide in enumerate(guides):
-        if number not in results:  # never started: reported, not left out
-            results[number] = not_started(guide, "interrupted before the guide started")
-    ordered = tuple(results[n] for n in sorted(results))
-    since = unreachable[0] if unreachable else target.reach.since
-    # The reports mask with what the whole run learned, by the time they are written.
-    return _Outcome(RunResult(target=target.name, guides=ordered, unreachable=since,
-                              mask=target.secrets.mask), interrupted, abandoned)
-
-
-def _cleanup_said(result: RunResult) -> str:
-    """What an interrupted run did, truthfully: cleaned up only when nothing was left."""
-    left = len(result.leftovers)
-    if left:
-        return (f"reported what ran; {left} agent{'' if left == 1 else 's'} could not be "
-                "decommissioned (named above)")
-    kept = result.cleanup_counts()["kept"]
-    if kept:
-        return f"reported what ran; {kept} agent{'' if kept == 1 else 's'} kept (--keep)"
-    if result.target == "embedded":
-        return "reported what ran"
-    return "cleaned up and reported what ran"
-
-
-def _abandoned(path: str) -> GuideResult:
-    from runner.model import GuideResult, Source
-
-    return GuideResult(path=path, status="error", errors=((
-        Source(path, 1),
-        "interrupted again while this guide was running or cleaning up: its results were "
-        "not waited for, and agents it created may remain on the target",
-    ),))
 
 
 def _after_report(signum: int, frame: object) -> None:
@@ -601,99 +422,6 @@ def _terminate(signum: int, frame: object) -> None:
 
 def _main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
-
-
-def _check_report_folders(json_path: str | None, junitxml: str | None,
-                          html_path: str | None = None) -> None:
-    """A report that could not be written is found out before anything is sent."""
-    wanted = [("--json", json_path), ("--junitxml", junitxml), ("--html", html_path)]
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        wanted.append(("GITHUB_STEP_SUMMARY", os.environ.get("GITHUB_STEP_SUMMARY")))
-    for option, path in wanted:
-        if not path:
-            continue
-        folder = Path(path).parent
-        if not folder.is_dir():
-            raise DocError(f"{option} {path}: cannot write the report, expected an existing "
-                           f"folder, got no folder {str(folder)!r}")
-
-
-@dataclass(frozen=True, slots=True)
-class _HtmlReport:
-    """`--html FILE`, with the OpenAPI description its coverage is measured against, or why
-    there is none (the page then says so)."""
-
-    path: str
-    api: ApiDescription | None
-    unavailable: str | None = None
-
-
-def _html_report(path: str, openapi: Path) -> _HtmlReport:
-    """Read the configured OpenAPI description for the page's coverage, before anything is
-    sent; an unreadable one is no usage error here, only a line on the page."""
-    from runner.coverage import load_openapi
-
-    try:
-        return _HtmlReport(path, load_openapi(openapi, shown=_display(openapi)))
-    except DocError as exc:
-        return _HtmlReport(path, None, str(exc))
-
-
-def _write_html(result: RunResult, html: _HtmlReport) -> None:
-    from runner.coverage import measure_coverage
-    from runner.report.html import write_html
-
-    # Measured here, from the run's results (the report only formats what was measured).
-    coverage = None if html.api is None else measure_coverage(html.api, result)
-    write_html(result, Path(html.path), coverage=coverage, coverage_note=html.unavailable)
-
-
-def _write_reports(result: Any, json_path: str | None, junitxml: str | None,
-                   html: _HtmlReport | None = None, *, patch: str | None = None) -> int:
-    """Write every report asked for: 0, else 2 when one could not be written, 4 when one
-    crashed (a bug: one line names its traceback file); each with a message.
-
-    Each is tried even when another fails: nothing that can be reported is lost.
-    """
-    from runner.report.github import write_annotations, write_step_summary
-    from runner.report.json_report import write_json
-    from runner.report.junit import write_junit
-    from runner.run import record_crash
-
-    writers: list[tuple[str, Callable[[], None]]] = []
-    if json_path:
-        writers.append((f"--json {json_path}", lambda: write_json(result, Path(json_path))))
-    if junitxml:
-        writers.append((f"--junitxml {junitxml}", lambda: write_junit(result, Path(junitxml))))
-    if html is not None:
-        writers.append((f"--html {html.path}", lambda: _write_html(result, html)))
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        writers.append(("GitHub annotations", lambda: write_annotations(result, sys.stdout)))
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary:
-            writers.append((f"GITHUB_STEP_SUMMARY {summary}",
-                            lambda: write_step_summary(result, Path(summary), patch=patch)))
-    forced = 0
-    for what, write in writers:
-        try:
-            write()
-        except OSError as exc:
-            click.echo(f"verify-docs: {what}: cannot write the report: "
-                       f"{exc.strerror or exc}", err=True)
-            forced = max(forced, 2)
-        except Exception as exc:  # a bug in one report: the others are still written
-            click.echo(f"verify-docs: {record_crash(exc, f'writing {what}').message}",
-                       err=True)
-            forced = 4
-    return forced
-
-
-def _display(path: Path) -> str:
-    """The path as the user would write it: relative to the working directory when below it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 @dataclass(slots=True)

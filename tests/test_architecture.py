@@ -26,7 +26,8 @@ STAGES = ("read", "translate", "plan", "match", "run", "coverage", "update", "co
 """The pipeline's stages, each a package of `runner/`, in the order they may import."""
 BASE = ("model", "secrets", "config")
 """Typed hand-offs, the secret set and the settings: any stage may import them."""
-FRONT_DOORS = ("__init__", "__main__", "cli", "_cli_plan", "pytest_plugin", "curl")
+FRONT_DOORS = ("__init__", "__main__", "cli", "_cli_plan", "_cli_parallel", "_cli_reports",
+               "_cli_update", "pytest_plugin", "curl")
 """Entry points (and `runner.curl`, the public function the design names)."""
 FRONT_END = ("read", "translate", "plan")
 ENGINE = ("match", "run", "coverage", "compare")
