@@ -63,7 +63,7 @@ def _probe(session: Session, token: str, name: str) -> None:
     request = httpx.Request("GET", url, headers={"Authorization": f"Bearer {token}"})
     with httpx.Client(transport=session.transport, follow_redirects=False) as client:
         # The run's record of whether the target answers: a dead target stops the retries
-        # here, and every guide is then reported as not started (runner/cli.py).
+        # here, and every guide is then reported as not started (runner/_cli_parallel.py).
         sender = Sender(client, session.retry, clock=time.monotonic, reach=session.reach)
         try:
             response = sender.send(request, timeout=httpx.Timeout(session.timeout),
