@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from runner.model import DocError, Verdict
+from runner.read import read_named_text
 
 __all__ = ["Baseline", "BaselineStep", "load_baseline"]
 
 _VERDICTS: tuple[Verdict, ...] = ("passed", "failed", "error", "skipped")
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
+"""A JSON report of a whole docs tree is well under this; a bigger file is no report of ours."""
 _VERSION = 1  # the JSON report's schema version (runner.report.json_report.SCHEMA_VERSION)
 
 
@@ -44,15 +47,9 @@ def load_baseline(path: Path, shown: str | None = None) -> Baseline:
             report (`FILE: what`, exit 2).
     """
     name = shown if shown is not None else str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DocError(f"{name}: no such file (--baseline takes the JSON report of an "
-                       "earlier run, written with --json FILE)") from None
-    except IsADirectoryError:
-        raise DocError(f"{name}: is a folder, expected a JSON report") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DocError(f"{name}: cannot read the baseline report: {exc}") from None
+    text = read_named_text(path, MAX_BASELINE_BYTES, name=name, what="a JSON report",
+                           missing="no such file (--baseline takes the JSON report of an "
+                                   "earlier run, written with --json FILE)")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -14,9 +14,12 @@ from urllib.parse import urlsplit
 import yaml
 
 from runner.model import CodeField, DocError
+from runner.read import read_named_text
 
 __all__ = ["ApiDescription", "Operation", "load_openapi"]
 
+MAX_OPENAPI_BYTES = 16 * 1024 * 1024
+"""Far above any real description (ours is 36 KB); read before anything is sent."""
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TEMPLATE = re.compile(r"\{[^{}/]*\}")
 _CODE_FIELDS: tuple[CodeField, ...] = ("code", "error")
@@ -75,15 +78,9 @@ def load_openapi(path: Path, shown: str | None = None) -> ApiDescription:
             (`FILE: what`, exit 2).
     """
     name = shown if shown is not None else str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DocError(f"{name}: no such OpenAPI file (give another with --openapi FILE, "
-                       "or `openapi = ...` in [tool.verify-docs])") from None
-    except IsADirectoryError:
-        raise DocError(f"{name}: is a folder, expected an OpenAPI file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DocError(f"{name}: cannot read the OpenAPI file: {exc}") from None
+    text = read_named_text(path, MAX_OPENAPI_BYTES, name=name, what="an OpenAPI file",
+                           missing="no such OpenAPI file (give another with --openapi FILE, "
+                                   "or `openapi = ...` in [tool.verify-docs])")
     try:
         # JSON is (almost) YAML, but a .json file is read as JSON so its errors read as such.
         document = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)

@@ -13,7 +13,9 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["FileTooLarge", "read_regular_file"]
+from runner.model import DocError
+
+__all__ = ["FileTooLarge", "read_named_text", "read_regular_file"]
 
 _FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
 
@@ -44,3 +46,28 @@ def read_regular_file(path: Path, limit: int) -> bytes:
     if len(data) > limit:  # grown since fstat
         raise FileTooLarge(len(data), limit)
     return data
+
+
+def read_named_text(path: Path, limit: int, *, name: str, what: str, missing: str) -> str:
+    """The UTF-8 text of a file the command line names (`--openapi`, `--baseline`), read as
+    `read_regular_file` reads: a FIFO or a device is refused, never waited on.
+
+    Raises DocError `NAME: what is wrong` (exit 2): `missing` says what to do when there is
+    no such file; `what` names what the file should be (`an OpenAPI file`).
+    """
+    try:
+        if path.is_dir():
+            raise DocError(f"{name}: is a folder, expected {what}")
+        data = read_regular_file(path, limit)
+    except FileNotFoundError:
+        raise DocError(f"{name}: {missing}") from None
+    except FileTooLarge as exc:
+        raise DocError(f"{name}: holds {exc.size} bytes, expected {what} of at most "
+                       f"{limit}") from None
+    except OSError as exc:
+        raise DocError(f"{name}: cannot read it, expected {what}: "
+                       f"{exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DocError(f"{name}: not UTF-8 at byte {exc.start}, expected {what}") from None

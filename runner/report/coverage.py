@@ -13,7 +13,7 @@ from runner.model import CodeCoverage, Coverage, Figure, OperationCoverage, Show
 from runner.secrets import mask_jwts
 
 __all__ = ["COVERAGE_SCHEMA_VERSION", "coverage_json", "percent_text", "threshold_text",
-           "write_coverage", "write_coverage_json"]
+           "where_shown", "write_coverage", "write_coverage_json"]
 
 COVERAGE_SCHEMA_VERSION = 1
 
@@ -40,17 +40,18 @@ def write_coverage(coverage: Coverage, stream: TextIO, *, run_line: str = "",
     rows: list[tuple[str, str, str, str]] = [("operation / response", "state", "error codes",
                                               "shown at")]
     for operation in coverage.operations:
-        rows.append((_operation_label(operation), operation.state, "", _where(operation.shown)))
+        rows.append((_operation_label(operation), operation.state, "",
+                     where_shown(operation.shown)))
         for response in operation.responses:
             label = f"  {response.status}" + ("" if response.declared else " (not in the OpenAPI)")
             codes = ", ".join(code if state == "verified" else f"{code} ({state})"
                               for code, state in response.codes)
-            rows.append((label, response.state, codes, _where(response.shown)))
+            rows.append((label, response.state, codes, where_shown(response.shown)))
     lines = [run_line, ""] if run_line else []
     lines += _table(rows)
     lines.append("")
     lines += _table([("error code", "state", "shown at"),
-                     *((_code_label(code), code.state, _where(code.shown))
+                     *((_code_label(code), code.state, where_shown(code.shown))
                        for code in coverage.codes)])
     if coverage.unmatched:
         lines += ["", "requests that are no operation of the OpenAPI (not counted):"]
@@ -129,7 +130,7 @@ def _code_label(code: CodeCoverage) -> str:
     return label if code.listed else f"{label} (not in the OpenAPI)"
 
 
-def _where(shown: tuple[Shown, ...]) -> str:
+def where_shown(shown: tuple[Shown, ...]) -> str:
     """The first step that verified it (else the first that shows it), and how many more."""
     if not shown:
         return ""

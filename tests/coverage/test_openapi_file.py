@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -122,7 +123,7 @@ def test_error_codes_through_refs_combinators_and_cycles(tmp_path: Path) -> None
      "api.yaml: $ref '#/nope' points at nothing"),
     ("api.yaml", "openapi: 3.0.0\npaths: {/a: {get: 3}}\n",
      "api.yaml: paths: /a: get: expected an operation"),
-    ("api.yaml", b"openapi: \xff\n", "api.yaml: cannot read the OpenAPI file"),
+    ("api.yaml", b"openapi: \xff\n", "api.yaml: not UTF-8 at byte 9, expected an OpenAPI file"),
 ])
 def test_a_bad_file_is_a_clear_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                            name: str, text: str | bytes, message: str) -> None:
@@ -174,3 +175,15 @@ def test_openapi_from_the_project_settings(tmp_path: Path, monkeypatch: pytest.M
     outcome = CliRunner().invoke(cli, ["coverage", "agents.md"])
     assert outcome.exit_code == 2
     assert "openapi should be a non-empty string" in outcome.stderr
+
+
+def test_a_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
+    # `--openapi` and `--baseline` read as guides are read: a FIFO would block forever.
+    fifo = tmp_path / "api.yaml"
+    os.mkfifo(fifo)
+    outcome = CliRunner().invoke(cli, ["coverage", "--openapi", str(fifo), str(GUIDE)])
+    assert outcome.exit_code == 2
+    assert "expected an OpenAPI file: not a regular file" in outcome.stderr
+    outcome = CliRunner().invoke(cli, ["--baseline", str(fifo), str(GUIDE)])
+    assert outcome.exit_code == 2
+    assert "expected a JSON report: not a regular file" in outcome.stderr

@@ -7,29 +7,10 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 GUIDE = Path(__file__).parent / "guides" / "clean-register.md"
 VERIFY_DOCS = [sys.executable, "-m", "runner"]
-
-
-@pytest.fixture
-def served() -> Iterator[tuple[str, str]]:
-    """`verify-docs serve --port 0`: its URL and bootstrap token, read from what it prints."""
-    proc = subprocess.Popen([*VERIFY_DOCS, "serve", "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        first, second = proc.stdout.readline(), proc.stdout.readline()
-        assert first.startswith("AgentIdP listening on http://127.0.0.1:"), first
-        assert second.startswith("BOOTSTRAP_TOKEN="), "second line names the token"
-        yield first.split()[-1], second.strip().split("=", 1)[1]
-    finally:
-        proc.terminate()
-        proc.communicate(timeout=10)
 
 
 def _verify(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -8,28 +8,11 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTER = ROOT / "docs" / "developers" / "guides" / "register-an-agent.md"
 VERIFY_DOCS = [sys.executable, "-m", "runner"]
-
-
-@pytest.fixture
-def served() -> Iterator[tuple[str, str]]:
-    """`verify-docs serve --port 0`: its URL and bootstrap token."""
-    proc = subprocess.Popen([*VERIFY_DOCS, "serve", "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        first, second = proc.stdout.readline(), proc.stdout.readline()
-        yield first.split()[-1], second.strip().split("=", 1)[1]
-    finally:
-        proc.terminate()
-        proc.communicate(timeout=10)
 
 
 def test_no_run_tag_reaches_the_guide(served: tuple[str, str], tmp_path: Path) -> None:

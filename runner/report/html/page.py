@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from runner.model import Coverage, Figure, RunResult, Shown
-from runner.report.coverage import percent_text
+from runner.model import Coverage, Figure, RunResult
+from runner.report.coverage import percent_text, where_shown
 from runner.report.html.markup import Markup
 from runner.report.html.steps import LABELS, guide_section
 from runner.report.html.style import STYLE
@@ -154,19 +154,19 @@ def _coverage(m: Markup, coverage: Coverage | None, note: str | None) -> str:
     rows: list[tuple[str, list[str]]] = []
     for operation in coverage.operations:
         rows.append((f"{operation.method} {operation.path}",
-                     [operation.state, "", _where(operation.shown)]))
+                     [operation.state, "", where_shown(operation.shown)]))
         for response in operation.responses:
             label = f"    {response.status}" + ("" if response.declared
                                                  else " (not in the OpenAPI)")
             codes = ", ".join(code if state == "verified" else f"{code} ({state})"
                               for code, state in response.codes)
-            rows.append((label, [response.state, codes, _where(response.shown)]))
+            rows.append((label, [response.state, codes, where_shown(response.shown)]))
     parts.append(_folded(m, f"Operations and responses ({len(coverage.operations)} operations)",
                          _table(m, "Operations and their responses",
                                 ("operation / response", "state", "error codes", "shown at"),
                                 rows)))
     code_rows = [(code.code if code.listed else f"{code.code} (not in the OpenAPI)",
-              [code.field, code.state, _where(code.shown)]) for code in coverage.codes]
+              [code.field, code.state, where_shown(code.shown)]) for code in coverage.codes]
     parts.append(_folded(m, f"Error codes ({len(coverage.codes)})",
                          _table(m, "Error codes", ("code", "field", "state", "shown at"),
                                 code_rows)))
@@ -182,15 +182,6 @@ def _coverage(m: Markup, coverage: Coverage | None, note: str | None) -> str:
 def _figure(figure: Figure) -> list[str]:
     return [str(figure.verified), str(figure.total), percent_text(figure), str(figure.failing),
             str(figure.undocumented)]
-
-
-def _where(shown: tuple[Shown, ...]) -> str:
-    if not shown:
-        return ""
-    first = next((item for item in shown if item.verdict == "passed"), shown[0])
-    more = f" +{len(shown) - 1}" if len(shown) > 1 else ""
-    verdict = "" if first.verdict == "passed" else f" ({first.verdict})"
-    return f"{first.path}:{first.line}{verdict}{more}"
 
 
 def _folded(m: Markup, title: str, content: str) -> str:
