@@ -164,7 +164,10 @@ class StepItem(pytest.Item):
         if result.status == "skipped":
             pytest.skip(mask(result.reason or "skipped"))
         if result.status in ("failed", "error"):
-            raise GuideFailure(mask(_describe(result)))
+            from runner.report.masked import masked_step
+
+            # Whole values first: the description cuts long ones, and a cut secret stays half.
+            raise GuideFailure(mask(_describe(masked_step(result, mask))))
         # Shown in pytest's warnings summary; they change no verdict (`-W error` opts in).
         for problem in result.problems:
             if problem.severity == "warning":

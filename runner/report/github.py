@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from runner.model import Problem, RunResult, StepResult
+from runner.report.masked import masked_result
 from runner.report.render import (
     cleanup_line,
     leftover_line,
@@ -42,6 +43,7 @@ def escape_property(text: str) -> str:
 def write_annotations(result: RunResult, stream: TextIO) -> None:
     """Print workflow commands: `::error` for guide errors and failures, `::warning` for
     warnings, `::notice` for notes and for steps an earlier failure held back."""
+    result = masked_result(result)  # whole values, before any is cut for display
     lines: list[str] = []
     for guide in result.guides:
         for source, message in sorted(guide.errors):
@@ -88,6 +90,7 @@ def write_step_summary(result: RunResult, path: str | os.PathLike[str], *,
                        patch: str | None = None) -> None:
     """Append a Markdown summary (a table of guides, then the failures) to `path`; with
     `patch` (what `--diff` prints), that too, as a suggested patch."""
+    result = masked_result(result)  # whole values, before any is cut for display
     summary = summarize(result)
     out = ["## verify-docs", "", summary.line(), "",
            "| Guide | Status | Steps | Passed | Failed | Errors | Skipped |",

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from runner.model import GuideResult, Problem, RunResult, StepResult
+from runner.report.masked import masked_result
 from runner.report.render import count_changes, problem_source, step_problems, summarize
 from runner.secrets import mask_jwts
 
@@ -18,6 +19,7 @@ SCHEMA_VERSION = 1
 
 def to_json(result: RunResult) -> dict[str, Any]:
     """The report as plain JSON data, exactly the design's schema."""
+    result = masked_result(result)  # whole values, before any is cut for display
     summary = summarize(result)
     data: dict[str, Any] = {
         "version": SCHEMA_VERSION,

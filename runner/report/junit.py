@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from runner.model import GuideResult, Problem, RunResult, StepResult
+from runner.report.masked import masked_result
 from runner.report.render import (
     leftover_line,
     plain,
@@ -26,6 +27,7 @@ _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 def to_junit(result: RunResult) -> ET.Element:
     """The report as a `<testsuites>` element."""
+    result = masked_result(result)  # whole values, before any is cut for display
     summary = summarize(result)
     left = len(result.leftovers)
     root = _element(

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from runner.model import Guide, GuideResult, RunResult, Step, StepResult, Verdict
 from runner.report.body_diff import body_diff
+from runner.report.masked import masked_result
 from runner.report.render import (
     CHANGES,
     Segment,
@@ -55,6 +56,7 @@ def should_color(stream: TextIO, environ: Mapping[str, str]) -> bool:
 
 def write_terminal(result: RunResult, stream: TextIO, *, verbose: bool, color: bool) -> None:
     """Write a run's report: guides, the problems of failed steps, then the summary."""
+    result = masked_result(result)  # whole values, before any is cut for display
     out: list[Segment] = []
     for guide in result.guides:
         _guide(out, guide, verbose=verbose)

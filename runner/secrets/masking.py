@@ -41,6 +41,10 @@ A value the user gave as a secret (`add`) is masked whatever its length: a short
 still a secret.
 """
 
+_EMBEDDED_BASE64_MIN = 16
+"""The shortest part of a value's base64 taken from the middle of a longer base64 text: a
+shorter one would mask what merely resembles it (a value of 12 bytes or more has one)."""
+
 _JSON_DEPTH = 3
 """How many times a secret may be JSON-escaped and still be masked: a JSON string holding a
 JSON text holding the secret (a body shown inside a JSON report, a JUnit `-v` dump)."""
@@ -349,13 +353,23 @@ def _all_forms(value: str) -> frozenset[str]:
 
 
 def _base64_forms(value: str) -> set[str]:
-    """Standard and URL-safe base64, with and without padding."""
+    """Standard and URL-safe base64, with and without padding; and, for a long value, the
+    part of its base64 that is the same wherever it sits in a longer encoded text (a secret
+    inside base64 JSON, a cursor, a state blob starts 0, 1 or 2 bytes into a 3-byte group)."""
     data = value.encode("utf-8")
     forms = set()
-    for encoded in (base64.b64encode(data), base64.urlsafe_b64encode(data)):
-        text = encoded.decode("ascii")
+    for encode in (base64.b64encode, base64.urlsafe_b64encode):
+        text = encode(data).decode("ascii")
         forms.add(text)
         forms.add(text.rstrip("="))
+        for offset in (0, 1, 2):
+            # The groups that hold only the value's bytes: neither what comes before it
+            # (the first group, at an offset) nor what comes after (the last, partial one).
+            shifted = encode(bytes(offset) + data).decode("ascii")
+            start = 4 if offset else 0
+            inner = shifted[start: 4 * ((offset + len(data)) // 3)]
+            if len(inner) >= _EMBEDDED_BASE64_MIN:
+                forms.add(inner)
     return {form for form in forms if len(form) >= MIN_SECRET_LENGTH}
 
 
@@ -370,11 +384,14 @@ def _encodings(value: str) -> set[str]:
     """The value raw, URL-encoded (`quote`, `quote_plus`), `+` for spaces and JSON-escaped."""
     # Host names are case-insensitive: a value that ends up in one comes back lowercased.
     if _UNRESERVED.fullmatch(value):
-        return {value, value.lower()}  # no encoder changes these (a JWT's, a hex secret's)
+        # No encoder changes these (a JWT's, a hex secret's) but case and hex.
+        return {value, value.lower(), value.upper(), value.encode().hex(),
+                value.encode().hex().upper()}
     if _UNRESERVED_OR_SPACE.fullmatch(value):
         # `Bearer eyJ...`: only the spaces change, to `%20` or `+` (JSON escapes none of
         # these characters); urllib's `quote` walks such a value a character at a time.
-        return {value, value.lower(), value.replace(" ", "%20"), value.replace(" ", "+")}
+        return {value, value.lower(), value.upper(), value.replace(" ", "%20"),
+                value.replace(" ", "+")}
     escaped = json.dumps(value)[1:-1]
     forms: set[str] = {
         value,
@@ -395,7 +412,17 @@ def _encodings(value: str) -> set[str]:
             forms |= {level, level.replace("/", "\\/")}
     # Some encoders write percent escapes in lowercase (`%2f`); both mean the same bytes.
     forms |= {_PERCENT.sub(_lowercase, form) for form in list(forms) if "%" in form}
+    forms |= _python_forms(value)
     return {form for form in forms if form}
+
+
+def _python_forms(value: str) -> set[str]:
+    """The value as Python quotes it in a message (`repr`, `ascii`: `\\'`, `\\\\`, `\\x01`),
+    and the forms any value may take: upper case, and hex of its UTF-8 bytes."""
+    data = value.encode("utf-8")
+    return {repr(value)[1:-1], ascii(value)[1:-1],
+            value.replace("\\", "\\\\").replace("'", "\\'"), value.upper(),
+            data.hex(), data.hex().upper()}
 
 
 _ALWAYS_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")

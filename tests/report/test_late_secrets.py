@@ -51,6 +51,16 @@ curl -s "http://localhost:3000/api/v1/notes?q={PERCENT}"
 {{"q": "other"}}
 ```
 
+A long note, which every report cuts for display (`200 OK`):
+
+```bash
+curl -s http://localhost:3000/api/v1/notes/3
+```
+
+```json
+{{"note": "short"}}
+```
+
 The header a client would send (`200 OK`):
 
 ```bash
@@ -92,6 +102,10 @@ def _run(tmp_path: Path, guide_text: str) -> tuple[int, dict[str, str]]:
             headers={"Content-Type": "application/json"}))
         peer.get(f"{TARGET}/api/v1/notes").respond(200, json={"q": LATE.lower()})
         peer.get(f"{TARGET}/api/v1/notes/2").respond(200, json={"header": f"Basic {BASIC}"})
+        # The value once at each place a report cuts a long one for display: 100 characters
+        # (a diff line), 240 (a problem's value), 400 (an HTML cell).
+        note = "y" * 90 + LATE + "w" * 120 + LATE + "x" * 140 + LATE + "z" * 300
+        peer.get(f"{TARGET}/api/v1/notes/3").respond(200, json={"note": note})
         peer.post(f"{TARGET}/api/v1/token").respond(
             200, json={"access_token": "opaque-0123456789", "token_type": "Bearer",
                        "expires_in": 3600})
@@ -133,3 +147,5 @@ def test_a_secret_learned_at_the_last_step_is_masked_everywhere(
     text = outputs[report]
     assert "***" in text
     assert [form for form in _forms() if form in text] == []
+    # Nor any part of it: masked whole before any report cut a long value for display.
+    assert LATE[:6] not in text and LATE[:6].lower() not in text

@@ -269,3 +269,24 @@ def test_copy_is_independent() -> None:
     guide.add("guide-only-secret")
     assert guide.mask("bootstrap-0123456 guide-only-secret") == f"{MASK} {MASK}"
     assert base.mask("guide-only-secret") == "guide-only-secret"
+
+
+@pytest.mark.parametrize("before", ["", "x", "xy", '{"state": "', "id=7&c="])
+def test_a_secret_inside_a_longer_base64_text_is_masked_at_any_offset(before: str) -> None:
+    secret = "sk_live_" + "3a" * 32
+    blob = base64.b64encode(f'{before}{secret}", "more": 1}}'.encode()).decode()
+    masked = SecretSet([secret]).mask(blob)
+    assert MASK in masked
+    # What is left decodes to no run of the secret longer than a base64 group's worth.
+    for alphabet in (base64.b64encode, base64.urlsafe_b64encode):
+        assert alphabet(secret.encode()).decode()[4:20] not in masked
+
+
+def test_python_quoting_case_and_hex_of_a_secret_are_masked() -> None:
+    token = "Ab&c<d>\"e'f Zq9!x%41+y/="
+    secrets = SecretSet([token])
+    assert secrets.mask(f"bad URL {token!r}") == f"bad URL '{MASK}'"
+    assert secrets.mask(ascii(token + "\x01")) == f"'{MASK}\\x01'"
+    assert secrets.mask(token.upper()) == MASK
+    assert secrets.mask(token.encode().hex()) == MASK
+    assert secrets.mask(token.encode().hex().upper()) == MASK

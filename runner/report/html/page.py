@@ -11,6 +11,7 @@ from runner.report.coverage import percent_text, where_shown
 from runner.report.html.markup import Markup
 from runner.report.html.steps import LABELS, guide_section
 from runner.report.html.style import STYLE
+from runner.report.masked import masked_result
 from runner.report.render import CHANGES, cleanup_line, count_changes, leftover_line, summarize
 from runner.secrets import mask_jwts
 
@@ -25,6 +26,7 @@ def to_html(result: RunResult, *, coverage: Coverage | None = None,
         coverage: what `runner.coverage` measured of the run, to show after the summary.
         coverage_note: why there is no coverage (the OpenAPI file could not be read).
     """
+    result = masked_result(result)  # whole values, before any is cut for display
     m = Markup(result.mask)
     summary = summarize(result)
     overall = "passed" if result.exit_status == 0 else "failed"
