@@ -75,11 +75,14 @@ class _FilePlan:
 
 
 def plan_update(result: RunResult, *, allowed: Sequence[Path],
-                snapshot: Mapping[Path, str]) -> Update:
+                snapshot: Mapping[Path, str], texts: Mapping[Path, str] | None = None,
+                ) -> Update:
     """The edits that make every failed step's documented response the real one.
 
     `allowed` are the paths the run was given (only files under them are edited);
     `snapshot` maps each guide file (resolved) to its `digest` when the run read it.
+    `texts` maps a file (resolved) to the text the run was planned from when it is not the
+    file's own (an earlier round's update, in memory): the edits are made to that text.
     """
     plans: dict[str, _FilePlan] = {}
     looks: list[str] = []
@@ -110,6 +113,8 @@ def plan_update(result: RunResult, *, allowed: Sequence[Path],
             if not any(file == root or root in file.parents for root in roots):
                 looks.append(f"{where}: not updated: the file is outside the given paths")
                 continue
+            if where.path not in plans and texts is not None and file in texts:
+                plans[where.path] = _FilePlan(where.path, file, GuideText(texts[file]))
             if where.path not in plans:
                 data = file.read_bytes()
                 if snapshot.get(file) != digest(data):
