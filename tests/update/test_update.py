@@ -317,3 +317,85 @@ def test_a_file_changed_during_the_rounds_is_not_written(tmp_path: Path,
     assert outcome.exit_code == 2, outcome.output
     assert "changed while the run was checking it" in outcome.stderr
     assert guide.read_text() == "changed by someone else\n"
+
+
+DRIFTED = ROOT / "tests" / "acceptance" / "drifted"
+
+
+def _lenient(*args: str) -> Result:
+    """A run without --strict: the acceptance guides read their fixtures' variables."""
+    outcome = CliRunner().invoke(cli, ["--no-strict", *args])
+    assert outcome.exception is None or isinstance(outcome.exception, SystemExit), outcome.output
+    return outcome
+
+
+def test_a_capture_of_a_renamed_field_is_renamed_when_one_field_reads_on(tmp_path: Path) -> None:
+    # `$.items[0].eventId`: the answer has no `items`, and only `data` holds `[0].eventId`.
+    source = DRIFTED / "d11-capture-missing.md"
+    guide = _copy(tmp_path, source)
+    drifted = guide.read_text()
+    outcome = _lenient(str(guide), "--update")
+    assert outcome.exit_code == 1, outcome.output
+    assert "needs a look" not in outcome.stderr, outcome.stderr
+    assert guide.read_text() == drifted.replace("$.items[0].eventId", "$.data[0].eventId")
+    assert _lenient(str(guide)).exit_code == 0
+
+
+def test_a_capture_that_cannot_be_told_is_listed_with_why(tmp_path: Path) -> None:
+    # `jq -r '.token'` on an answer of four fields: which one holds the token is a guess.
+    guide = _copy(tmp_path, DRIFTED / "d26-jq-capture-missing.md")
+    before = guide.read_bytes()
+    outcome = _lenient(str(guide), "--update")
+    assert outcome.exit_code == 1
+    assert guide.read_bytes() == before
+    assert (f"needs a look: {guide}:6: cannot capture $ACCESS: $.token not found in the "
+            "response; not updated: which field of $ holds the value cannot be told from the "
+            "answer (its fields: access_token, expires_in, scope, token_type); change `.token` "
+            "to the field that now holds the value") in outcome.stderr, outcome.stderr
+
+
+def test_a_capture_renamed_only_when_exactly_one_field_fits(tmp_path: Path) -> None:
+    from runner.model import Capture, ExpectedStatus, Source, Step
+    from runner.update.capture import capture_edit
+    from runner.update.text import GuideText
+
+    text = GuideText("<!-- verify: capture=ID:$.items[0].id -->\n```bash\ncurl x\n```\n")
+    step = Step(name="GET x", source=Source("g.md", 3), method="GET", url="x",
+                expected=ExpectedStatus(None, "default"),
+                captures=(Capture("ID", "$.items[0].id", Source("g.md", 1)),))
+
+    def edit(body: object) -> object:
+        return capture_edit(text, step, "ID", body, lambda _: True)
+
+    renamed = edit({"data": [{"id": "a"}], "total": 1})
+    assert not isinstance(renamed, str)
+    assert text.text[renamed.start:renamed.end] == "items" and renamed.text == "data"
+    several = edit({"data": [{"id": "a"}], "more": [{"id": "b"}]})
+    assert isinstance(several, str) and "several fields of $ hold [0].id: data, more" in several
+    none = edit({"total": 1})
+    assert isinstance(none, str) and "no other field of $ holds [0].id" in none
+    short = edit({"items": []})
+    assert isinstance(short, str) and "not a renamed field ($.items[0])" in short
+
+
+def test_a_failure_with_no_written_status_says_what_to_do(tmp_path: Path) -> None:
+    guide = _copy(tmp_path, DRIFTED / "d09-undocumented-failure.md")
+    before = guide.read_bytes()
+    outcome = _lenient(str(guide), "--update")
+    assert outcome.exit_code == 1
+    assert guide.read_bytes() == before
+    assert ("the answer was 404; not updated: there is no written status to correct, and "
+            "writing one would document that this request fails; fix the request"
+            in outcome.stderr), outcome.stderr
+    assert "<!-- verify: status=404 -->" in outcome.stderr
+
+
+def test_a_status_phrase_two_steps_read_names_both_and_what_to_do(tmp_path: Path) -> None:
+    guide = _copy(tmp_path, DRIFTED / "d13-status-after-wrong.md")
+    before = guide.read_bytes()
+    outcome = _lenient(str(guide), "--update")
+    assert outcome.exit_code == 1
+    assert guide.read_bytes() == before
+    assert (f"{guide}:9: the status phrase is read by two steps (lines 6 and 12); the step at "
+            "line 6 answered 204; not updated: one phrase cannot hold what each answers; "
+            "give each request its own status") in outcome.stderr, outcome.stderr
