@@ -3,7 +3,7 @@ and a crash while planning one guide reported at that guide instead of ending th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,7 +16,7 @@ __all__ = ["crash_files", "plan_guides", "with_crashes"]
 
 def plan_guides(
     paths: Iterable[Path], run: Config, here: Config, display: Callable[[Path], str],
-    crashes: dict[str, str],
+    crashes: dict[str, str], texts: Mapping[Path, str] | None = None,
 ) -> list[Guide]:
     """Plan every guide, each with the `fixtures/` of the project it lives in (found from its
     own folder upwards, else `here`, the current folder's); the documented origin is the
@@ -24,6 +24,8 @@ def plan_guides(
 
     A crash while planning a guide (a bug) becomes that guide's error; its traceback file is
     put in `crashes` under the guide's path, so the run exits 4 once the rest has run.
+    `texts` (resolved path -> text) is planned in place of those files' content (`--update`'s
+    rounds in memory; see `plan_guide`).
     """
     from runner.plan import plan_guide
 
@@ -38,7 +40,7 @@ def plan_guides(
         try:
             guide = plan_guide(path, display_path=shown, root=project.root,
                                fixtures=project.root / project.fixtures,
-                               origin=run.documented_origin)
+                               origin=run.documented_origin, texts=texts)
         except Exception as exc:  # a bug: this guide is not run, the others are
             crash = record_crash(exc, f"planning {shown}")
             guide = Guide(path=shown, errors=((Source(shown, 1), crash.message),))

@@ -6,7 +6,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -351,8 +351,8 @@ def _run(
             # After the run's own report: the diff, then what was written or left to a person.
             numbers = [len(guides)]
 
-            def rerun(files: list[str]) -> RunResult:
-                again = plan_guides(find_guides(files), config, here, display, {})
+            def rerun(files: list[str], texts: Mapping[Path, str]) -> RunResult:
+                again = plan_guides(find_guides(files), config, here, display, {}, texts)
                 numbers[0] += len(again)
                 return run_guides(again, chosen, None, config.jobs, False,
                                    first=numbers[0] - len(again)).result

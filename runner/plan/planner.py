@@ -7,6 +7,7 @@ has no steps, so nothing of it is sent.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -321,7 +322,7 @@ def _plan_document(document: Document, cwd: Path | None, origin: str) -> _Planne
 
 def _with_fixtures(
     planned: _Planned, folder: Path | None, stack: tuple[Path, ...], origin: str,
-    included: set[Path] | None = None,
+    included: set[Path] | None = None, texts: Mapping[Path, str] | None = None,
 ) -> _Planned:
     """Prepend the steps of every required fixture (planned recursively) to a file's steps.
 
@@ -354,7 +355,8 @@ def _with_fixtures(
             continue
         included.add(file.resolve())
         shown = _display_path(file)
-        sub = _plan_file(file, shown, folder, (*stack, file.resolve()), origin, included)
+        sub = _plan_file(file, shown, folder, (*stack, file.resolve()), origin, included,
+                         texts)
         merged.fixtures.update(sub.fixtures)
         merged.fixtures[shown] = (file.resolve(), sub.links)
         merged.steps += sub.steps
@@ -371,17 +373,18 @@ def _with_fixtures(
 
 def _plan_file(
     path: Path, shown: str, folder: Path | None, stack: tuple[Path, ...], origin: str,
-    included: set[Path] | None = None,
+    included: set[Path] | None = None, texts: Mapping[Path, str] | None = None,
 ) -> _Planned:
+    text = None if texts is None else texts.get(path.resolve())
     try:
-        document = read_path(path, shown)
+        document = read_path(path, shown) if text is None else read_markdown(text, shown)
     except DocError as error:
         failed = _Planned()
         failed.error(error, Source(shown, 1))
         return failed
     planned = _plan_document(document, path.parent, origin)
     planned.links = local_links(document.links, path.parent)
-    return _with_fixtures(planned, folder, stack, origin, included)
+    return _with_fixtures(planned, folder, stack, origin, included, texts)
 
 
 def _guide(path: str, planned: _Planned) -> Guide:
@@ -407,12 +410,16 @@ def plan_guide(
     root: Path | None = None,
     fixtures: Path | None = None,
     origin: str | None = None,
+    texts: Mapping[Path, str] | None = None,
 ) -> Guide:
     """Read and plan one guide file (its fixtures first); errors land in `Guide.errors`.
 
     `requires=NAME` reads `fixtures/NAME.md` (default: the `fixtures` folder of `root`, the
     repository root found above the guide). `origin` is the documented origin, when a
-    project writes its guides against another one than `http://localhost:3000`.
+    project writes its guides against another one than `http://localhost:3000`. `texts`
+    holds files' text by resolved path, planned in place of what the file holds (the guide
+    or a fixture, as `--update` would write it): under the file's own path, so its fixtures,
+    `@file`s and relative paths resolve as they would once written.
     """
     shown = display_path if display_path is not None else str(path)
     if fixtures is None:
@@ -420,7 +427,8 @@ def plan_guide(
             root = find_root(path.resolve().parent)
         fixtures = None if root is None else root / "fixtures"
     documented = DOCUMENTED_ORIGIN if origin is None else origin.rstrip("/")
-    return _guide(shown, _plan_file(path, shown, fixtures, (path.resolve(),), documented))
+    return _guide(shown, _plan_file(path, shown, fixtures, (path.resolve(),), documented,
+                                    texts=texts))
 
 
 def plan_text(

@@ -34,7 +34,13 @@ def status_edit(guide: GuideText, step: Step, actual: int) -> Edit | str:
     old = expected.code
     if old is None or expected.source is None:
         return (f"{step.source}: the guide writes no status for this request (it expects "
-                f"a {expected.status_class or 2}xx), the answer was {actual}")
+                f"a {expected.status_class or 2}xx), the answer was {actual}; not updated: "
+                "there is no written status to correct"
+                + (", and writing one would document that this request fails" if actual >= 400
+                   else "")
+                + "; fix the request (its URL, method or what comes before it), or, if "
+                f"{actual} is what a reader gets, say so in the paragraph before it "
+                f"(`answers {actual}`) or with `<!-- verify: status={actual} -->`")
     line = expected.source.line
     written = guide.line_text(line)
     start = guide.line_start(line)

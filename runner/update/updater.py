@@ -23,11 +23,13 @@ from runner.model import (
     Observed,
     Problem,
     RunResult,
+    Step,
     StepResult,
     status_matches,
 )
 from runner.translate.docjson import documented_body
 from runner.update.body import BodyEditor
+from runner.update.capture import capture_edit
 from runner.update.status import prose_mentions, status_edit
 from runner.update.text import Edit, GuideText, apply_edits
 
@@ -75,11 +77,14 @@ class _FilePlan:
 
 
 def plan_update(result: RunResult, *, allowed: Sequence[Path],
-                snapshot: Mapping[Path, str]) -> Update:
+                snapshot: Mapping[Path, str], texts: Mapping[Path, str] | None = None,
+                ) -> Update:
     """The edits that make every failed step's documented response the real one.
 
     `allowed` are the paths the run was given (only files under them are edited);
     `snapshot` maps each guide file (resolved) to its `digest` when the run read it.
+    `texts` maps a file (resolved) to the text the run was planned from when it is not the
+    file's own (an earlier round's update, in memory): the edits are made to that text.
     """
     plans: dict[str, _FilePlan] = {}
     looks: list[str] = []
@@ -90,14 +95,14 @@ def plan_update(result: RunResult, *, allowed: Sequence[Path],
 
     # A status phrase two steps read (the paragraph after one request and before the next)
     # is corrected for neither: what one answered would be wrong for the other.
-    read_by: dict[tuple[str, int], set[int]] = {}
+    read_by: dict[tuple[str, int], set[int]] = {}  # the lines of the steps reading it
     for guide in result.guides:
         for step in guide.steps:
             source = step.step.expected.source
             if step.step.expected.origin == "prose" and source is not None:
                 read_by.setdefault((source.path, source.line), set()).add(
-                    hash((step.step.source.path, step.step.source.line)))
-    shared = {place for place, steps in read_by.items() if len(steps) > 1}
+                    step.step.source.line)
+    shared = {place: sorted(lines) for place, lines in read_by.items() if len(lines) > 1}
     for guide in result.guides:
         for step in guide.steps:
             if step.status != "failed":
@@ -110,6 +115,8 @@ def plan_update(result: RunResult, *, allowed: Sequence[Path],
             if not any(file == root or root in file.parents for root in roots):
                 looks.append(f"{where}: not updated: the file is outside the given paths")
                 continue
+            if where.path not in plans and texts is not None and file in texts:
+                plans[where.path] = _FilePlan(where.path, file, GuideText(texts[file]))
             if where.path not in plans:
                 data = file.read_bytes()
                 if snapshot.get(file) != digest(data):
@@ -146,7 +153,8 @@ def _failures(step: StepResult) -> list[str]:
 
 
 def _step_edits(plan: _FilePlan, result: StepResult, observed: Observed,
-                safe: Callable[[str], bool], shared: set[tuple[str, int]]) -> list[str]:
+                safe: Callable[[str], bool],
+                shared: Mapping[tuple[str, int], list[int]]) -> list[str]:
     """Add one failed step's edits to its file's plan; what was left to a person."""
     step = result.step
     looks: list[str] = []
@@ -156,8 +164,12 @@ def _step_edits(plan: _FilePlan, result: StepResult, observed: Observed,
         source = step.expected.source
         edit = status_edit(plan.text, step, observed.status)
         if source is not None and (source.path, source.line) in shared:
-            edit = (f"{source}: the status phrase is read by two steps; the step at line "
-                    f"{step.source.line} answered {observed.status}")
+            lines = " and ".join(str(line) for line in shared[(source.path, source.line)])
+            edit = (f"{source}: the status phrase is read by two steps (lines {lines}); the "
+                    f"step at line {step.source.line} answered {observed.status}; not updated: "
+                    "one "
+                    f"phrase cannot hold what each answers; give each request its own status "
+                    f"(a phrase after each, or `<!-- verify: status=... -->` on its block)")
         if isinstance(edit, str):
             return [edit]  # another answer than documented: nothing else is worth writing
         plan.edits.append(edit)
@@ -168,6 +180,7 @@ def _step_edits(plan: _FilePlan, result: StepResult, observed: Observed,
                        and p.source == (step.expected.source or step.source))
         if observed.body_problems is not None:
             problems, handled = observed.body_problems, set()
+    looks.extend(_capture_edits(plan, step, observed, problems, handled, safe))
     documented = step.response
     if documented is not None:
         looks.extend(_header_edits(plan, documented, observed, problems, handled, safe))
@@ -176,6 +189,42 @@ def _step_edits(plan: _FilePlan, result: StepResult, observed: Observed,
         if index not in handled and problem.severity == "failure":
             looks.append(f"{problem.source or step.source}: {problem.message}")
     return looks
+
+
+_CAPTURE = re.compile(r"cannot capture \$(\w+): ")
+
+
+def _capture_edits(plan: _FilePlan, step: Step, observed: Observed,
+                   problems: Sequence[Problem], handled: set[int],
+                   safe: Callable[[str], bool]) -> list[str]:
+    """A capture that found nothing is no drift of the documented body: its path is renamed
+    when the answer leaves one reading (`capture_edit`), else it is listed with why."""
+    looks: list[str] = []
+    sources = {capture.source for capture in step.captures}
+    for index, problem in enumerate(problems):
+        found = _CAPTURE.match(problem.message)
+        if problem.severity != "failure" or found is None or problem.source not in sources:
+            continue
+        handled.add(index)
+        if not observed.is_json or not _whole_answer(step):
+            looks.append(f"{problem.source}: {problem.message}; not updated: change the path "
+                         "to the field that holds the value, or the request that answers it")
+            continue
+        edit = capture_edit(plan.text, step, found.group(1), observed.body, safe)
+        if isinstance(edit, Edit):
+            plan.edits.append(edit)
+        else:
+            looks.append(f"{problem.source}: {problem.message}; {edit}")
+    return looks
+
+
+def _whole_answer(step: Step) -> bool:
+    """Whether Observed.body is the whole answer a capture reads (no `| jq` filter prints
+    part of it; a filter that is the capture's own documents the whole answer)."""
+    jq = step.command.jq_filter() if step.command is not None else None
+    path = jq.word.literal if jq is not None and jq.word is not None else None
+    return jq is None or (path is not None and (
+        path.strip() == "." or any(capture.path == path for capture in step.captures)))
 
 
 def _header_edits(plan: _FilePlan, documented: DocumentedResponse, observed: Observed,
@@ -211,7 +260,7 @@ def _body_edits(plan: _FilePlan, documented: DocumentedResponse, observed: Obser
                 problems: Sequence[Problem], handled: set[int],
                 safe: Callable[[str], bool]) -> list[str]:
     body_problems = [(i, p) for i, p in enumerate(problems) if p.severity == "failure"
-                     and (p.path or "").startswith("$")]
+                     and (p.path or "").startswith("$") and i not in handled]
     whole = [(i, p) for i, p in enumerate(problems) if p.severity == "failure"
              and p.path is None and p.message == "the response body differs from the guide"]
     looks: list[str] = []

@@ -17,7 +17,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from runner.cli import cli
-from runner.update import FileUpdate, Update, write_update
+from runner.plan import plan_guide
+from runner.update import FileUpdate, Update, render_diff, write_update
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDES = ROOT / "docs" / "developers" / "guides"
@@ -226,3 +227,175 @@ def test_a_file_changed_since_it_was_read_is_not_written(tmp_path: Path) -> None
 def test_update_and_diff_are_run_options() -> None:
     outcome = CliRunner().invoke(cli, ["--help"])
     assert "--update" in outcome.output and "--diff" in outcome.output
+
+
+def _blocked_drift(original: str) -> str:
+    """Two drifts, the second behind the first: the registration documented as `200 OK`
+    (it changes state and answered another 2xx, so every later step is held back), and a
+    field of the record read back later with $AGENT_ID."""
+    drifted = _plant(original, RESTORED[2:3])
+    at = drifted.index("The answer is `200 OK` and the same record:")
+    later = drifted[at:].replace('"deploymentEnv": "staging"', '"deploymentEnv": "production"', 1)
+    assert later != drifted[at:]
+    return drifted[:at] + later
+
+
+def _patch(stdout: str) -> str:
+    """The unified diff `--diff` prints after the run's report."""
+    return stdout[stdout.index("--- a/"):]
+
+
+def test_diff_prints_exactly_what_update_then_writes(tmp_path: Path) -> None:
+    original = REGISTER.read_text()
+    drifted = _blocked_drift(original)
+    guide = _copy(tmp_path, REGISTER, drifted)
+    before = guide.read_bytes()
+    shown = _verify(str(guide), "--diff")
+    assert shown.exit_code == 1, shown.output  # a normal run's status: it drifted
+    assert guide.read_bytes() == before  # --diff wrote nothing, ran the rounds in memory
+    assert sorted(os.listdir(guide.parent)) == [guide.name]  # no temporary file either
+    patch = _patch(shown.stdout)
+    # The second drift was blocked in the run itself: only a rerun of the updated text shows it.
+    assert '+  "deploymentEnv": "staging",' in patch, patch
+    assert "+The AgentIdP answers `201 Created`" in patch, patch
+    written = _verify(str(guide), "--update")
+    assert written.exit_code == 1, written.output
+    after = guide.read_text()
+    assert after == original
+    expected = render_diff(Update(files=(FileUpdate(str(guide), guide, drifted, after),)))
+    assert patch == expected
+    assert written.stderr.count(f"updated {guide}") == 1  # written once, after every round
+    assert _verify(str(guide)).exit_code == 0
+
+
+def test_the_rounds_plan_the_updated_text_under_the_guides_own_path(tmp_path: Path) -> None:
+    # The text in memory is planned as the file would be: its requires= fixture, its `@file`
+    # beside it, its display path; the file itself is not read (nor changed).
+    _copy(tmp_path, REGISTER)
+    folder = tmp_path / "docs"
+    (folder / "body.json").write_text('{"agentType": "extractor"}')
+    guide = folder / "g.md"
+    on_disk = "# G\n\nNothing to run yet.\n"
+    guide.write_text(on_disk)
+    updated = ("# G\n\n<!-- verify: requires=registered-agent -->\n\n```bash\n"
+               "curl -X PATCH http://localhost:3000/api/v1/agents/$AGENT_ID "
+               '-H "Authorization: Bearer $BOOTSTRAP_TOKEN" '
+               '-H "Content-Type: application/json" -d @body.json\n```\n\n'
+               "The answer is `202 Accepted`.\n")
+    planned = plan_guide(guide, display_path="shown.md", root=tmp_path,
+                         texts={guide.resolve(): updated})
+    assert not planned.errors, planned.errors
+    assert planned.path == "shown.md"
+    own = [step for step in planned.steps if step.source.path == "shown.md"]
+    assert [step.expected.code for step in own] == [202]
+    assert any(step.source.path.endswith("registered-agent.md") for step in planned.steps)
+    assert guide.read_text() == on_disk
+    # The same text read from the file plans the same steps.
+    guide.write_text(updated)
+    assert plan_guide(guide, display_path="shown.md", root=tmp_path) == planned
+
+
+def test_a_file_changed_during_the_rounds_is_not_written(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # The rounds run in memory; the one write at the end still refuses a file someone
+    # changed since the run read it, and says so.
+    import runner.update
+
+    guide = _copy(tmp_path, REGISTER, _blocked_drift(REGISTER.read_text()))
+    plan_update = runner.update.plan_update
+    calls = []
+
+    def meanwhile(*args: object, **kwargs: object) -> Update:
+        calls.append(None)
+        if len(calls) == 2:  # the rerun's result is in: an editor saves the guide now
+            guide.write_text("changed by someone else\n")
+        return plan_update(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner.update, "plan_update", meanwhile)
+    outcome = _verify(str(guide), "--update")
+    assert len(calls) >= 2
+    assert outcome.exit_code == 2, outcome.output
+    assert "changed while the run was checking it" in outcome.stderr
+    assert guide.read_text() == "changed by someone else\n"
+
+
+DRIFTED = ROOT / "tests" / "acceptance" / "drifted"
+
+
+def _lenient(*args: str) -> Result:
+    """A run without --strict: the acceptance guides read their fixtures' variables."""
+    outcome = CliRunner().invoke(cli, ["--no-strict", *args])
+    assert outcome.exception is None or isinstance(outcome.exception, SystemExit), outcome.output
+    return outcome
+
+
+def test_a_capture_of_a_renamed_field_is_renamed_when_one_field_reads_on(tmp_path: Path) -> None:
+    # `$.items[0].eventId`: the answer has no `items`, and only `data` holds `[0].eventId`.
+    source = DRIFTED / "d11-capture-missing.md"
+    guide = _copy(tmp_path, source)
+    drifted = guide.read_text()
+    outcome = _lenient(str(guide), "--update")
+    assert outcome.exit_code == 1, outcome.output
+    assert "needs a look" not in outcome.stderr, outcome.stderr
+    assert guide.read_text() == drifted.replace("$.items[0].eventId", "$.data[0].eventId")
+    assert _lenient(str(guide)).exit_code == 0
+
+
+def test_a_capture_that_cannot_be_told_is_listed_with_why(tmp_path: Path) -> None:
+    # `jq -r '.token'` on an answer of four fields: which one holds the token is a guess.
+    guide = _copy(tmp_path, DRIFTED / "d26-jq-capture-missing.md")
+    before = guide.read_bytes()
+    outcome = _lenient(str(guide), "--update")
+    assert outcome.exit_code == 1
+    assert guide.read_bytes() == before
+    assert (f"needs a look: {guide}:6: cannot capture $ACCESS: $.token not found in the "
+            "response; not updated: which field of $ holds the value cannot be told from the "
+            "answer (its fields: access_token, expires_in, scope, token_type); change `.token` "
+            "to the field that now holds the value") in outcome.stderr, outcome.stderr
+
+
+def test_a_capture_renamed_only_when_exactly_one_field_fits(tmp_path: Path) -> None:
+    from runner.model import Capture, ExpectedStatus, Source, Step
+    from runner.update.capture import capture_edit
+    from runner.update.text import GuideText
+
+    text = GuideText("<!-- verify: capture=ID:$.items[0].id -->\n```bash\ncurl x\n```\n")
+    step = Step(name="GET x", source=Source("g.md", 3), method="GET", url="x",
+                expected=ExpectedStatus(None, "default"),
+                captures=(Capture("ID", "$.items[0].id", Source("g.md", 1)),))
+
+    def edit(body: object) -> object:
+        return capture_edit(text, step, "ID", body, lambda _: True)
+
+    renamed = edit({"data": [{"id": "a"}], "total": 1})
+    assert not isinstance(renamed, str)
+    assert text.text[renamed.start:renamed.end] == "items" and renamed.text == "data"
+    several = edit({"data": [{"id": "a"}], "more": [{"id": "b"}]})
+    assert isinstance(several, str) and "several fields of $ hold [0].id: data, more" in several
+    none = edit({"total": 1})
+    assert isinstance(none, str) and "no other field of $ holds [0].id" in none
+    short = edit({"items": []})
+    assert isinstance(short, str) and "not a renamed field ($.items[0])" in short
+
+
+def test_a_failure_with_no_written_status_says_what_to_do(tmp_path: Path) -> None:
+    guide = _copy(tmp_path, DRIFTED / "d09-undocumented-failure.md")
+    before = guide.read_bytes()
+    outcome = _lenient(str(guide), "--update")
+    assert outcome.exit_code == 1
+    assert guide.read_bytes() == before
+    assert ("the answer was 404; not updated: there is no written status to correct, and "
+            "writing one would document that this request fails; fix the request"
+            in outcome.stderr), outcome.stderr
+    assert "<!-- verify: status=404 -->" in outcome.stderr
+
+
+def test_a_status_phrase_two_steps_read_names_both_and_what_to_do(tmp_path: Path) -> None:
+    guide = _copy(tmp_path, DRIFTED / "d13-status-after-wrong.md")
+    before = guide.read_bytes()
+    outcome = _lenient(str(guide), "--update")
+    assert outcome.exit_code == 1
+    assert guide.read_bytes() == before
+    assert (f"{guide}:9: the status phrase is read by two steps (lines 6 and 12); the step at "
+            "line 6 answered 204; not updated: one phrase cannot hold what each answers; "
+            "give each request its own status") in outcome.stderr, outcome.stderr

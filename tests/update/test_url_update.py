@@ -3,6 +3,7 @@ the run's tag, and no tag ever reaches the guide."""
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import shutil
@@ -45,5 +46,45 @@ def test_no_run_tag_reaches_the_guide(served: tuple[str, str], tmp_path: Path) -
     assert not re.search(r"[+-]r[0-9a-f]{8}-[0-9]+", written)
     assert token not in written
     assert written == original
+    second = verify()
+    assert second.returncode == 0, second.stdout + second.stderr
+
+
+def test_diff_reruns_in_memory_under_fresh_numbers(served: tuple[str, str], tmp_path: Path) -> None:
+    # The registration documented as `200 OK` holds every later step back; the rounds run
+    # the updated text again on the same target, so a guide number used before would meet
+    # its own agent (409). --diff prints what --update then writes, and writes nothing.
+    url, token = served
+    original = REGISTER.read_text()
+    drifted = original.replace("The AgentIdP answers `201 Created`",
+                               "The AgentIdP answers `200 OK`", 1)
+    at = drifted.index("The answer is `200 OK` and the same record:")
+    drifted = drifted[:at] + drifted[at:].replace('"deploymentEnv": "staging"',
+                                                  '"deploymentEnv": "production"', 1)
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    shutil.copytree(ROOT / "fixtures", tmp_path / "fixtures",
+                    ignore=shutil.ignore_patterns("idp", "*.py", "*.yaml", "__pycache__"))
+    guide = tmp_path / REGISTER.relative_to(ROOT)
+    guide.parent.mkdir(parents=True)
+    guide.write_text(drifted)
+    env = {**os.environ, "IDP_BOOTSTRAP_TOKEN": token}
+
+    def verify(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*VERIFY_DOCS, "--strict", str(guide), "--target", url, *args],
+                              capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
+
+    shown = verify("--diff")
+    assert shown.returncode == 1, shown.stdout + shown.stderr
+    assert guide.read_text() == drifted
+    patch = shown.stdout[shown.stdout.index("--- a/"):]
+    assert '+  "deploymentEnv": "staging",' in patch, patch
+    assert "409" not in patch and not re.search(r"[+-]r[0-9a-f]{8}-[0-9]+", patch)
+    assert token not in patch
+    written = verify("--update")
+    assert written.returncode == 1, written.stdout + written.stderr
+    assert guide.read_text() == original
+    assert patch == "".join(difflib.unified_diff(
+        drifted.splitlines(keepends=True), original.splitlines(keepends=True),
+        f"a/{guide}", f"b/{guide}"))
     second = verify()
     assert second.returncode == 0, second.stdout + second.stderr
