@@ -52,9 +52,13 @@ def load_baseline(path: Path, shown: str | None = None) -> Baseline:
                                    "earlier run, written with --json FILE)")
     try:
         data = json.loads(text)
+        return Baseline(name, _guides(data, name))
     except json.JSONDecodeError as exc:
         raise DocError(f"{name}:{exc.lineno}: not valid JSON: {exc.msg}") from None
-    return Baseline(name, _guides(data, name))
+    except RecursionError:
+        # Deeper than Python walks (about a thousand levels); a report of ours is six deep.
+        raise DocError(f"{name}: nested too deeply, expected a verify-docs JSON report "
+                       f"(version {_VERSION})") from None
 
 
 def _guides(data: Any, name: str) -> dict[str, tuple[BaselineStep, ...]]:
@@ -63,7 +67,7 @@ def _guides(data: Any, name: str) -> dict[str, tuple[BaselineStep, ...]]:
 
     if not isinstance(data, dict) or "guides" not in data or "version" not in data:
         raise refuse("expected an object with `version` and `guides`")
-    if data["version"] != _VERSION:
+    if type(data["version"]) is not int or data["version"] != _VERSION:  # not True, not 1.0
         raise refuse(f"`version` is {json.dumps(data['version'])}")
     if not isinstance(data["guides"], list):
         raise refuse("`guides` is not a list")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from runner.model import DiffLine, StepResult
 from runner.report.render import Segment, plain
-from runner.secrets import mask_jwts
+from runner.secrets import mask_shapes
 
 __all__ = ["body_diff", "body_diff_text", "shown_lines"]
 
@@ -31,7 +31,7 @@ def body_diff(result: StepResult) -> list[Segment]:
     segments: list[Segment] = [(HEADER, "dim")]
     for line in lines:
         comma = "," if line.comma else ""
-        text = mask_jwts(f"{line.tag}  {'  ' * line.depth}{line.key}{_clip(line.text)}{comma}")
+        text = mask_shapes(f"{line.tag}  {'  ' * line.depth}{line.key}{_clip(line.text)}{comma}")
         style = "dim" if line.text.startswith("…") else _STYLES[line.tag]
         segments += [("\n", ""), (text, style)]
     return segments

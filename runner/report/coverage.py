@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from runner.model import CodeCoverage, Coverage, Figure, OperationCoverage, Shown
-from runner.secrets import mask_jwts
+from runner.secrets import mask_shapes
 
 __all__ = ["COVERAGE_SCHEMA_VERSION", "coverage_json", "percent_text", "threshold_text",
            "where_shown", "write_coverage", "write_coverage_json"]
@@ -69,7 +69,7 @@ def write_coverage(coverage: Coverage, stream: TextIO, *, run_line: str = "",
     lines += [f"  {name:<12}{_figure_text(figure)}{extra}" for name, figure, extra in figures]
     text = "\n".join(line.rstrip() for line in lines)
     # Masked with the run's final secrets (a request's URL may carry one), then made safe.
-    text = _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], mask_jwts(mask(text)))
+    text = _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], mask_shapes(mask(text)))
     stream.write(text + "\n")
     stream.flush()
 
@@ -163,7 +163,7 @@ def _shown_json(item: Shown) -> dict[str, Any]:
 
 def _masked(value: object, mask: Callable[[str], str]) -> object:
     if isinstance(value, str):
-        return mask_jwts(mask(value))
+        return mask_shapes(mask(value))
     if isinstance(value, dict):
         return {key: _masked(item, mask) for key, item in value.items()}
     if isinstance(value, list):

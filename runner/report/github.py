@@ -17,7 +17,7 @@ from runner.report.render import (
     step_problems,
     summarize,
 )
-from runner.secrets import mask_jwts
+from runner.secrets import mask_shapes
 
 __all__ = ["escape_data", "escape_property", "write_annotations", "write_step_summary"]
 
@@ -67,7 +67,7 @@ def write_annotations(result: RunResult, stream: TextIO) -> None:
                               leftover_line(leftover), result.mask))
     # Each line whole, with the run's final secrets: a message is %-escaped, so masking each
     # field first (in `_command`) meets a secret as written, this pass whatever is left.
-    stream.write("".join(mask_jwts(result.mask(line)) + "\n" for line in lines))
+    stream.write("".join(mask_shapes(result.mask(line)) + "\n" for line in lines))
     stream.flush()
 
 
@@ -81,9 +81,9 @@ def _annotation(problem: Problem, step: StepResult, mask: Callable[[str], str]) 
 
 def _command(kind: str, path: str, line: int, title: str, message: str,
              mask: Callable[[str], str]) -> str:
-    title = mask_jwts(mask(title))
+    title = mask_shapes(mask(title))
     props = f"file={escape_property(path)},line={line},title={escape_property(title)}"
-    return f"::{kind} {props}::{escape_data(mask_jwts(mask(message)))}"
+    return f"::{kind} {props}::{escape_data(mask_shapes(mask(message)))}"
 
 
 def write_step_summary(result: RunResult, path: str | os.PathLike[str], *,
@@ -133,7 +133,7 @@ def write_step_summary(result: RunResult, path: str | os.PathLike[str], *,
         out += ["", "### Suggested patch", "",
                 "What `verify-docs --update` would write (`git apply` takes it as it is):", "",
                 f"{fence}diff", patch.rstrip("\n"), fence]
-    text = mask_jwts(result.mask("\n".join(out))) + "\n\n"
+    text = mask_shapes(result.mask("\n".join(out))) + "\n\n"
     with open(path, "a", encoding="utf-8", errors="backslashreplace") as file:
         file.write(text)
 

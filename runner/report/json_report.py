@@ -1,4 +1,4 @@
-"""The JSON report: the design's schema (version 1), every string passed through `mask_jwts`."""
+"""The JSON report: the design's schema (version 1), every string passed through `mask_shapes`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from runner.model import GuideResult, Problem, RunResult, StepResult
 from runner.report.masked import masked_result
 from runner.report.render import count_changes, problem_source, step_problems, summarize
-from runner.secrets import mask_jwts
+from runner.secrets import mask_shapes
 
 __all__ = ["SCHEMA_VERSION", "to_json", "write_json"]
 
@@ -113,9 +113,9 @@ def _problem(problem: Problem, step: StepResult) -> dict[str, Any]:
 
 def _masked(value: object, mask: Callable[[str], str]) -> object:
     if isinstance(value, str):
-        return mask_jwts(mask(value))
+        return mask_shapes(mask(value))
     if isinstance(value, dict):
-        return {mask_jwts(mask(key)): _masked(item, mask) for key, item in value.items()}
+        return {mask_shapes(mask(key)): _masked(item, mask) for key, item in value.items()}
     if isinstance(value, list):
         return [_masked(item, mask) for item in value]
     return value

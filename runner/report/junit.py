@@ -17,7 +17,7 @@ from runner.report.render import (
     step_problems,
     summarize,
 )
-from runner.secrets import mask_jwts
+from runner.secrets import mask_shapes
 
 __all__ = ["to_junit", "write_junit"]
 
@@ -40,14 +40,14 @@ def to_junit(result: RunResult) -> ET.Element:
     if left:
         root.append(_leftovers(result))
     # Every text and attribute of the document, masked with the run's final secrets (as
-    # every piece already was with the JWT pass): what was learned late is hidden too.
+    # every piece already was with the shape pass): what was learned late is hidden too.
     for element in root.iter():
-        element.attrib = {name: mask_jwts(result.mask(value))
+        element.attrib = {name: mask_shapes(result.mask(value))
                           for name, value in element.attrib.items()}
         for part in ("text", "tail"):
             value = getattr(element, part)
             if value:
-                setattr(element, part, mask_jwts(result.mask(value)))
+                setattr(element, part, mask_shapes(result.mask(value)))
     return root
 
 
@@ -141,4 +141,4 @@ def _element(tag: str, text: str | None = None, **attributes: object) -> ET.Elem
 
 
 def _clean(text: str) -> str:
-    return mask_jwts(_INVALID_XML.sub("", text))
+    return mask_shapes(_INVALID_XML.sub("", text))

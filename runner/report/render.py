@@ -22,7 +22,7 @@ from runner.model import (
     Source,
     StepResult,
 )
-from runner.secrets import mask_headers, mask_jwts
+from runner.secrets import mask_headers, mask_shapes
 
 __all__ = [
     "CHANGES",
@@ -196,7 +196,7 @@ def render_problem_styled(problem: Problem, *, fallback: Source | None = None) -
         segments.append((f"{source}: ", "bold"))
     if problem.severity != "failure":
         segments.append(_LABELS[problem.severity])
-    segments.append((mask_jwts(problem.message), ""))
+    segments.append((mask_shapes(problem.message), ""))
     for label, text, style in _details(problem):
         segments.append(("\n", ""))
         if label:
@@ -216,9 +216,9 @@ def _details(problem: Problem) -> list[tuple[str, str, str]]:
     """(label, text, style) rows; a label-less row continues the one above."""
     rows: list[tuple[str, str, str]] = []
     if problem.path:
-        rows.append(("at", mask_jwts(problem.path), "cyan"))
-    expected = None if problem.expected is None else mask_jwts(problem.expected)
-    actual = None if problem.actual is None else mask_jwts(problem.actual)
+        rows.append(("at", mask_shapes(problem.path), "cyan"))
+    expected = None if problem.expected is None else mask_shapes(problem.expected)
+    actual = None if problem.actual is None else mask_shapes(problem.actual)
     if expected is not None and actual is not None and "\n" in expected and "\n" in actual:
         diff = _diff(expected, actual)
         if diff:
@@ -257,7 +257,7 @@ def _diff(expected: str, actual: str) -> list[tuple[str, str]]:
 
 def render_exchange(exchange: Exchange) -> list[Segment]:
     """What was sent (`> `) and received (`< `), headers masked, bodies truncated."""
-    segments: list[Segment] = [(f"> {exchange.method} {mask_jwts(exchange.url)}", "bold")]
+    segments: list[Segment] = [(f"> {exchange.method} {mask_shapes(exchange.url)}", "bold")]
     segments += _headers("> ", exchange.request_headers)
     segments += _body("> ", exchange.request_body)
     if exchange.status is None:
@@ -279,7 +279,7 @@ def _headers(prefix: str, headers: Sequence[tuple[str, str]]) -> list[Segment]:
 def _body(prefix: str, body: str) -> list[Segment]:
     if not body:
         return []
-    text = mask_jwts(body)  # a JSON body was indented by the run, before masking
+    text = mask_shapes(body)  # a JSON body was indented by the run, before masking
     note = ""
     if len(text) > _BODY_CHARS:
         note = f"… ({_count(len(text) - _BODY_CHARS, 'more character')})"

@@ -29,7 +29,7 @@ from runner.report.render import (
     step_problems,
     summarize,
 )
-from runner.secrets import mask_jwts
+from runner.secrets import mask_shapes
 
 __all__ = ["Progress", "should_color", "write_lint", "write_terminal"]
 
@@ -142,12 +142,13 @@ def _indent(segments: Iterable[Segment], prefix: str) -> list[Segment]:
 def _emit(segments: Sequence[Segment], stream: TextIO, *, color: bool,
           mask: Callable[[str], str]) -> None:
     # Masked with the run's final secrets piece by piece (a secret in one piece) and whole
-    # (one across pieces), and the JWT pass after both, so no path around it reaches the
-    # stream. Control characters from a response body could drive the user's terminal: they
-    # are shown, after masking, which must meet the text as the server wrote it.
-    masked = [(_visible(mask_jwts(mask(text))), style) for text, style in segments]
+    # (one across pieces), and the shape pass (JWTs, client secrets) after both, so no path
+    # around it reaches the stream. Control characters from a response body could drive the
+    # user's terminal: they are shown escaped, after masking, which must meet the text as the
+    # server wrote it.
+    masked = [(_visible(mask_shapes(mask(text))), style) for text, style in segments]
     if not color:
-        stream.write(mask_jwts(mask("".join(text for text, _ in masked))))
+        stream.write(mask_shapes(mask("".join(text for text, _ in masked))))
         stream.flush()
         return
     rendered = io.StringIO()
@@ -159,7 +160,7 @@ def _emit(segments: Sequence[Segment], stream: TextIO, *, color: bool,
     for piece, style in masked:
         text.append(piece, style=style or None)
     console.print(text, end="")
-    stream.write(mask_jwts(mask(rendered.getvalue())))
+    stream.write(mask_shapes(mask(rendered.getvalue())))
     stream.flush()
 
 
@@ -193,7 +194,7 @@ def write_lint(guides: Sequence[Guide], stream: TextIO, *, verbose: bool) -> Non
         f"{steps} step{'' if steps == 1 else 's'}: "
         f"{errors} error{'' if errors == 1 else 's'}, {notes} note{'' if notes == 1 else 's'}"
     )
-    stream.write("".join(_visible(mask_jwts(line)) + "\n" for line in lines))
+    stream.write("".join(_visible(mask_shapes(line)) + "\n" for line in lines))
     stream.flush()
 
 

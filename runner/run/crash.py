@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from runner.secrets import SecretSet, mask_jwts
+from runner.secrets import SecretSet, mask_shapes
 
 __all__ = ["Crash", "mask_crash_files", "record_crash"]
 
@@ -49,7 +49,7 @@ def record_crash(
             masks.add(value)
 
     def clean(text: str) -> str:
-        return mask_jwts(masks.mask(text))
+        return mask_shapes(masks.mask(text))
 
     summary = "".join(traceback.format_exception_only(error)).strip().splitlines()
     first = clean(summary[0] if summary else type(error).__name__)
@@ -79,7 +79,7 @@ def mask_crash_files(paths: Iterable[str], mask: Callable[[str], str]) -> None:
         try:
             with open(path, encoding="utf-8", errors="backslashreplace") as file:
                 text = file.read()
-            masked = mask_jwts(mask(text))
+            masked = mask_shapes(mask(text))
             if masked != text:
                 with open(path, "w", encoding="utf-8", errors="backslashreplace") as file:
                     file.write(masked)

@@ -9,7 +9,7 @@ from runner.secrets.masking import (
     is_secret_name,
     is_secret_variable,
     mask_headers,
-    mask_jwts,
+    mask_shapes,
 )
 
 __all__ = [
@@ -19,5 +19,5 @@ __all__ = [
     "is_secret_name",
     "is_secret_variable",
     "mask_headers",
-    "mask_jwts",
+    "mask_shapes",
 ]

@@ -3,7 +3,7 @@
 The run stage registers what it learns is secret (the bootstrap token, `Authorization`
 values, `-u` credentials, JSON keys and form fields named like secrets, variables so named)
 in a `SecretSet` and masks every text with it before building results; reports only add a
-defensive `mask_jwts` pass. Documented example values are never registered: they are
+defensive `mask_shapes` pass. Documented example values are never registered: they are
 not secrets, and masking them would hide what the guide said.
 """
 
@@ -22,13 +22,14 @@ from urllib.parse import parse_qsl, quote, quote_plus
 __all__ = [
     "MASK",
     "MIN_SECRET_LENGTH",
+    "SECRET_NAME_PARTS",
     "SECRET_NAME_SUFFIXES",
     "Secret",
     "SecretSet",
     "is_secret_name",
     "is_secret_variable",
     "mask_headers",
-    "mask_jwts",
+    "mask_shapes",
 ]
 
 MASK = "***"
@@ -64,12 +65,22 @@ SECRET_NAME_SUFFIXES = (
 Matching the end, not any part, keeps `token_type` ("Bearer") and `tokenEndpoint` public.
 """
 
+SECRET_NAME_PARTS = ("secret", "password", "passwd", "privatekey", "apikey", "tokenvalue")
+"""Words that make a name secret wherever they stand (`secretKey`, `privateKeyPem`,
+`tokenValue`), unless the name ends by saying it is about the secret, not the secret itself
+(`clientSecretExpiresAt`, `secretKeyId`, `passwordLength`)."""
+
+_ABOUT_A_SECRET = ("at", "id", "ids", "type", "count", "length", "name", "url", "in", "on",
+                   "version", "hint", "policy", "required", "set")
+
 _MASKED_HEADERS = frozenset({"authorization", "proxy-authorization"})
 _COOKIE_HEADERS = frozenset({"cookie", "set-cookie"})
 
 # Three dot-separated base64url parts whose header starts `{"` (`eyJ`); the signature may be
 # empty (`alg: none`). The look-behind keeps it from starting inside a longer base64 word.
 _JWT = re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+# The AgentIdP's client secrets (`sk_live_` + 64 hex digits), and other kinds' long bodies.
+_CLIENT_SECRET = re.compile(r"(?<![A-Za-z0-9_])sk_(?:live|test)_[A-Za-z0-9]{16,}")
 _PERCENT = re.compile(r"%[0-9A-F]{2}")
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
 _UNRESERVED_OR_SPACE = re.compile(r"[A-Za-z0-9_.~ -]*")
@@ -78,7 +89,10 @@ _UNRESERVED_OR_SPACE = re.compile(r"[A-Za-z0-9_.~ -]*")
 def is_secret_name(name: str) -> bool:
     """Whether a JSON key, form field, header or variable name says its value is secret."""
     folded = name.lower().replace("_", "").replace("-", "")
-    return folded.endswith(SECRET_NAME_SUFFIXES)
+    if folded.endswith(SECRET_NAME_SUFFIXES):
+        return True
+    return any(part in folded for part in SECRET_NAME_PARTS) and not folded.endswith(
+        _ABOUT_A_SECRET)
 
 
 def is_secret_variable(name: str) -> bool:
@@ -91,10 +105,15 @@ def is_secret_variable(name: str) -> bool:
     return is_secret_name(name) or any(word in lowered for word in ("token", "secret", "passw"))
 
 
-def mask_jwts(text: str) -> str:
-    """Replace every JWT-looking value (`eyJ...` with three parts) by `***`."""
-    # Most texts hold no JWT: a substring test is far cheaper than the look-behind scan.
-    return _JWT.sub(MASK, text) if "eyJ" in text else text
+def mask_shapes(text: str) -> str:
+    """Replace every JWT-looking value (`eyJ...` with three parts) and every AgentIdP client
+    secret (`sk_live_`/`sk_test_` and a long body) by `***`, whatever key or text holds it."""
+    # Most texts hold neither: a substring test is far cheaper than the look-behind scan.
+    if "eyJ" in text:
+        text = _JWT.sub(MASK, text)
+    if "sk_" in text:
+        text = _CLIENT_SECRET.sub(MASK, text)
+    return text
 
 
 class Secret:
@@ -242,7 +261,7 @@ class SecretSet:
                 form = self._ordered[index]
                 if form in text:
                     text = text.replace(form, MASK)
-        return mask_jwts(text)
+        return mask_shapes(text)
 
     def _collect_authorization(self, value: str) -> None:
         scheme, _, credentials = value.strip().partition(" ")
@@ -313,7 +332,7 @@ def mask_headers(
         elif secrets is not None:
             value = secrets.mask(value)
         else:
-            value = mask_jwts(value)
+            value = mask_shapes(value)
         out.append((name, value))
     return tuple(out)
 

@@ -97,6 +97,12 @@ def test_the_json_report_has_changes_only_with_a_baseline() -> None:
      "guides[0].steps[0] needs a `name` string and a `line` number"),
     ('{"version": 1, "guides": [{"path": "a.md", "steps": [{"name": "GET /", "line": 3, '
      '"status": "green"}]}]}', '`status` "green" is not one of'),
+    ('{"version": true, "guides": []}', "`version` is true"),
+    ('{"version": 1.0, "guides": []}', "`version` is 1.0"),
+    ('{"version": 1, "guides": ' + "[" * 5000 + "]" * 5000 + "}", "nested too deeply"),
+    ('{"version": 1, "x": ' + "[" * 900 + "]" * 900 + ', "guides": [{"path": "a.md", '
+     '"steps": [{"name": "GET /", "line": 3, "status": ' + "[" * 900 + "]" * 900 + "}]}]}",
+     "is not one of"),
 ])
 def test_an_unreadable_baseline_names_the_file_and_what(
     tmp_path: Path, content: str | None, said: str

@@ -120,8 +120,9 @@ def test_progress_is_a_no_op_off_a_terminal() -> None:
 
 def test_exported_names() -> None:
     assert set(secrets.__all__) == {
-        "MASK", "MIN_SECRET_LENGTH", "SECRET_NAME_SUFFIXES", "Secret", "SecretSet",
-        "is_secret_name", "is_secret_variable", "mask_headers", "mask_jwts",
+        "MASK", "MIN_SECRET_LENGTH", "SECRET_NAME_PARTS", "SECRET_NAME_SUFFIXES", "Secret",
+        "SecretSet",
+        "is_secret_name", "is_secret_variable", "mask_headers", "mask_shapes",
     }
     assert set(report.__all__) == {
         "Progress", "to_json", "write_annotations", "write_json", "write_junit", "write_lint",

@@ -18,7 +18,7 @@ from runner.secrets.masking import (
     is_secret_name,
     is_secret_variable,
     mask_headers,
-    mask_jwts,
+    mask_shapes,
 )
 
 # Every character class that an encoding changes: `/`, `+`, space, quote, backslash, non-ASCII.
@@ -122,12 +122,12 @@ def test_longest_secret_wins() -> None:
 
 def test_jwts_are_masked_without_registration() -> None:
     assert SecretSet().mask(f"token={JWT}&x=1") == f"token={MASK}&x=1"
-    assert mask_jwts(f'"{JWT}"') == f'"{MASK}"'
+    assert mask_shapes(f'"{JWT}"') == f'"{MASK}"'
 
 
 def test_a_shortened_documented_jwt_is_not_a_jwt() -> None:
-    assert mask_jwts("eyJhbGciOi...") == "eyJhbGciOi..."
-    assert mask_jwts("eyJhbGciOi…") == "eyJhbGciOi…"
+    assert mask_shapes("eyJhbGciOi...") == "eyJhbGciOi..."
+    assert mask_shapes("eyJhbGciOi…") == "eyJhbGciOi…"
 
 
 def test_secret_type_never_prints_its_value() -> None:
@@ -290,3 +290,20 @@ def test_python_quoting_case_and_hex_of_a_secret_are_masked() -> None:
     assert secrets.mask(token.upper()) == MASK
     assert secrets.mask(token.encode().hex()) == MASK
     assert secrets.mask(token.encode().hex().upper()) == MASK
+
+
+@pytest.mark.parametrize(("name", "secret"), [
+    ("secretKey", True), ("privateKeyPem", True), ("tokenValue", True), ("db_password", True),
+    ("clientSecret", True), ("access_token", True),
+    ("clientSecretExpiresAt", False), ("secretKeyId", False), ("passwordLength", False),
+    ("token_type", False), ("tokenEndpoint", False), ("credentialId", False),
+])
+def test_a_name_is_secret_wherever_it_says_so(name: str, secret: bool) -> None:
+    assert is_secret_name(name) is secret
+
+
+def test_a_client_secret_is_masked_by_its_shape_under_any_key() -> None:
+    secret = "sk_live_" + "4f" * 32
+    assert mask_shapes(f'{{"note": "{secret}", "kind": "sk_live_..."}}') == (
+        '{"note": "***", "kind": "sk_live_..."}')
+    assert mask_shapes(f"x{secret}") == f"x{secret}"  # inside a longer word: not a secret

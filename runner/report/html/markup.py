@@ -1,6 +1,6 @@
 """Text into HTML, masked on the way: every text and attribute value passes the run's secret
-set and the JWT pass before it is escaped, so a secret written with `&` or `<` is still found
-(escaping first would hide it from the mask)."""
+set and the shape pass (JWTs, client secrets) before it is escaped, so a secret written with
+`&` or `<` is still found (escaping first would hide it from the mask)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import html
 import re
 from collections.abc import Callable, Iterable
 
-from runner.secrets import mask_jwts
+from runner.secrets import mask_shapes
 
 __all__ = ["Markup"]
 
@@ -53,7 +53,7 @@ class Markup:
         return "\n".join(parts)
 
     def _clean(self, value: str) -> str:
-        return _INVISIBLE.sub(_escape, mask_jwts(self._mask(value)))
+        return _INVISIBLE.sub(_escape, mask_shapes(self._mask(value)))
 
 
 def _escape(match: re.Match[str]) -> str:

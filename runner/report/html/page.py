@@ -13,7 +13,7 @@ from runner.report.html.steps import LABELS, guide_section
 from runner.report.html.style import STYLE
 from runner.report.masked import masked_result
 from runner.report.render import CHANGES, cleanup_line, count_changes, leftover_line, summarize
-from runner.secrets import mask_jwts
+from runner.secrets import mask_shapes
 
 __all__ = ["to_html", "write_html"]
 
@@ -67,7 +67,7 @@ def to_html(result: RunResult, *, coverage: Coverage | None = None,
     ])
     # The whole page once more with the run's final secrets: nothing placed in it by a path
     # around `Markup` escapes the mask either.
-    return mask_jwts(result.mask(page))
+    return mask_shapes(result.mask(page))
 
 
 def write_html(result: RunResult, path: str | os.PathLike[str], *,
