@@ -151,7 +151,7 @@ class SecretSet:
     """
 
     def __init__(self, values: Iterable[str | Secret] = (), *,
-                 feeds: SecretSet | None = None) -> None:
+                 feeds: SecretSet | None = None, thorough: bool = True) -> None:
         self._values: set[str] = set()
         self._forms: set[str] = set()
         # Every form, longest first, replaced as plain text: compiling a regex of escaped
@@ -163,6 +163,10 @@ class SecretSet:
         self._pending: list[str] = []
         """Forms learned since the last `mask`, not yet in `_ordered`."""
         self._feeds = feeds
+        self._thorough = thorough
+        """Whether the rarer forms (upper case, hex, Python's quoting, base64 inside longer
+        base64) are masked too: by the run's set, which the writers mask with once; a guide's
+        view, masking after every step, leaves them to it."""
         """The run's set, told of every secret this view learns."""
         self._lock = threading.Lock()
         for value in values:
@@ -183,7 +187,7 @@ class SecretSet:
         """An empty view for one guide: it masks with what the guide learns, and tells this
         set of everything it learns. Empty, not a copy: a guide's masking must not grow with
         the secrets every guide before it learned (the writers mask those at the end)."""
-        return SecretSet(feeds=self)
+        return SecretSet(feeds=self, thorough=False)
 
     def copy(self) -> SecretSet:
         """An independent set holding the same secrets, feeding no other."""
@@ -285,7 +289,7 @@ class SecretSet:
             if value in self._values:
                 return
             self._values.add(value)
-            new = forms - self._forms
+            new = (forms | _rare_forms(value) if self._thorough else forms) - self._forms
             self._forms |= new
             # Ordered when next masked: the run's set is masked only when a report is written.
             self._pending.extend(new)
@@ -371,25 +375,41 @@ def _all_forms(value: str) -> frozenset[str]:
     return frozenset(_encodings(value) | _encodings_of_each(_base64_forms(value)))
 
 
+@functools.lru_cache(maxsize=1024)
+def _rare_forms(value: str) -> frozenset[str]:
+    """Forms a secret seldom travels in, masked only by a thorough set (the run's)."""
+    return frozenset(_python_forms(value) | _embedded_base64(value))
+
+
 def _base64_forms(value: str) -> set[str]:
-    """Standard and URL-safe base64, with and without padding; and, for a long value, the
-    part of its base64 that is the same wherever it sits in a longer encoded text (a secret
-    inside base64 JSON, a cursor, a state blob starts 0, 1 or 2 bytes into a 3-byte group)."""
+    """Standard and URL-safe base64, with and without padding."""
+    data = value.encode("utf-8")
+    forms = set()
+    for encoded in (base64.b64encode(data), base64.urlsafe_b64encode(data)):
+        text = encoded.decode("ascii")
+        forms.add(text)
+        forms.add(text.rstrip("="))
+    return {form for form in forms if len(form) >= MIN_SECRET_LENGTH}
+
+
+def _embedded_base64(value: str) -> set[str]:
+    """For a long value, the part of its base64 that is the same wherever it sits in a longer
+    encoded text (a secret inside base64 JSON, a cursor, a state blob starts 0, 1 or 2 bytes
+    into a 3-byte group): the groups that hold only the value's bytes, neither what comes
+    before it (the first group, at an offset) nor after (the last, partial one). As written
+    only: each form costs every later mask a search."""
     data = value.encode("utf-8")
     forms = set()
     for encode in (base64.b64encode, base64.urlsafe_b64encode):
-        text = encode(data).decode("ascii")
-        forms.add(text)
-        forms.add(text.rstrip("="))
-        for offset in (0, 1, 2):
-            # The groups that hold only the value's bytes: neither what comes before it
-            # (the first group, at an offset) nor what comes after (the last, partial one).
+        for offset in (1, 2):  # at 0, the whole base64 (without its tail) is one of the above
             shifted = encode(bytes(offset) + data).decode("ascii")
-            start = 4 if offset else 0
-            inner = shifted[start: 4 * ((offset + len(data)) // 3)]
+            inner = shifted[4: 4 * ((offset + len(data)) // 3)]
             if len(inner) >= _EMBEDDED_BASE64_MIN:
                 forms.add(inner)
-    return {form for form in forms if len(form) >= MIN_SECRET_LENGTH}
+        whole = encode(data).decode("ascii")[: 4 * (len(data) // 3)]
+        if len(whole) >= _EMBEDDED_BASE64_MIN:
+            forms.add(whole)
+    return forms
 
 
 def _encodings_of_each(values: Iterable[str]) -> set[str]:
@@ -403,14 +423,11 @@ def _encodings(value: str) -> set[str]:
     """The value raw, URL-encoded (`quote`, `quote_plus`), `+` for spaces and JSON-escaped."""
     # Host names are case-insensitive: a value that ends up in one comes back lowercased.
     if _UNRESERVED.fullmatch(value):
-        # No encoder changes these (a JWT's, a hex secret's) but case and hex.
-        return {value, value.lower(), value.upper(), value.encode().hex(),
-                value.encode().hex().upper()}
+        return {value, value.lower()}  # no encoder changes these (a JWT's, a hex secret's)
     if _UNRESERVED_OR_SPACE.fullmatch(value):
         # `Bearer eyJ...`: only the spaces change, to `%20` or `+` (JSON escapes none of
         # these characters); urllib's `quote` walks such a value a character at a time.
-        return {value, value.lower(), value.upper(), value.replace(" ", "%20"),
-                value.replace(" ", "+")}
+        return {value, value.lower(), value.replace(" ", "%20"), value.replace(" ", "+")}
     escaped = json.dumps(value)[1:-1]
     forms: set[str] = {
         value,
@@ -431,17 +448,18 @@ def _encodings(value: str) -> set[str]:
             forms |= {level, level.replace("/", "\\/")}
     # Some encoders write percent escapes in lowercase (`%2f`); both mean the same bytes.
     forms |= {_PERCENT.sub(_lowercase, form) for form in list(forms) if "%" in form}
-    forms |= _python_forms(value)
     return {form for form in forms if form}
 
 
 def _python_forms(value: str) -> set[str]:
-    """The value as Python quotes it in a message (`repr`, `ascii`: `\\'`, `\\\\`, `\\x01`),
-    and the forms any value may take: upper case, and hex of its UTF-8 bytes."""
+    """The secret itself (not its encodings) as Python quotes it in a message (`repr`,
+    `ascii`: `\\'`, `\\\\`, `\\x01`), upper case, and the hex of its UTF-8 bytes."""
     data = value.encode("utf-8")
-    return {repr(value)[1:-1], ascii(value)[1:-1],
-            value.replace("\\", "\\\\").replace("'", "\\'"), value.upper(),
-            data.hex(), data.hex().upper()}
+    forms = {value.upper(), data.hex(), data.hex().upper()}
+    if not _UNRESERVED_OR_SPACE.fullmatch(value):  # else Python quotes it as it is
+        forms |= {repr(value)[1:-1], ascii(value)[1:-1],
+                  value.replace("\\", "\\\\").replace("'", "\\'")}
+    return forms
 
 
 _ALWAYS_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
