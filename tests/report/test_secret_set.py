@@ -307,3 +307,15 @@ def test_a_client_secret_is_masked_by_its_shape_under_any_key() -> None:
     assert mask_shapes(f'{{"note": "{secret}", "kind": "sk_live_..."}}') == (
         '{"note": "***", "kind": "sk_live_..."}')
     assert mask_shapes(f"x{secret}") == f"x{secret}"  # inside a longer word: not a secret
+
+
+def test_a_large_set_masks_in_one_pass_as_the_small_one_does() -> None:
+    # A run's set at write time holds thousands of forms; it searches for all at once.
+    small = ["abcdefgh", "efghijklmn", "Zq9-secret/value"]
+    fillers = [f"filler-{n:04d}-secret-value" for n in range(300)]
+    large = SecretSet([*small, *fillers])
+    text = "xx abcdefghijklmn yy Zq9-secret%2Fvalue zz filler-0042-secret-value."
+    assert large.mask(text) == SecretSet(small + fillers[:1] + ["filler-0042-secret-value"]
+                                         ).mask(text)
+    assert large.mask(text) == f"xx {MASK} yy {MASK} zz {MASK}."
+    assert large.mask("nothing here") == "nothing here"
