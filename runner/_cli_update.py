@@ -31,6 +31,7 @@ _ROUNDS = 3
 def update_guides(result: RunResult, paths: Sequence[str], snapshot: dict[Path, str], *,
                    write: bool, show: bool,
                    rerun: Callable[[list[str], Mapping[Path, str]], RunResult],
+                   documented_origin: str = "",
                    ) -> tuple[str | None, int]:
     """`--update` and `--diff`: the patch (for the step summary), and 2 when a file could not
     be written. What needs a person is listed on stderr either way.
@@ -41,9 +42,17 @@ def update_guides(result: RunResult, paths: Sequence[str], snapshot: dict[Path, 
     that one `--update` leaves guides the next run passes. `--diff` runs the same rounds, so
     it prints exactly what `--update` writes: the diff from each file as the run read it to
     its text after the last round. `--update` then writes each file once, and never over a
-    file changed since the run read it.
+    file changed since the run read it. On a URL target other than `documented_origin`, its
+    origin is never written (on staging it is a CI secret).
     """
-    from runner.update import FileUpdate, Update, plan_update, render_diff, write_update
+    from runner.update import (
+        FileUpdate,
+        Update,
+        plan_update,
+        render_diff,
+        target_marks,
+        write_update,
+    )
 
     allowed = [Path(path) for path in paths]
     texts: dict[Path, str] = {}  # each updated file's text after the latest round
@@ -51,8 +60,10 @@ def update_guides(result: RunResult, paths: Sequence[str], snapshot: dict[Path, 
     looks: dict[str, None] = {}
     prose: dict[str, None] = {}
     latest = result
+    marks = target_marks(result.target, documented_origin) if documented_origin else ()
     for round_number in range(1, _ROUNDS + 1):
-        update = plan_update(latest, allowed=allowed, snapshot=snapshot, texts=texts)
+        update = plan_update(latest, allowed=allowed, snapshot=snapshot, texts=texts,
+                             marks=marks)
         looks.update((look, None) for look in update.looks)
         prose.update((line, None) for line in update.prose)
         for file in update.files:

@@ -358,7 +358,8 @@ def _run(
                                    first=numbers[0] - len(again)).result
 
             patch, written = update_guides(result, paths or config.paths, read_as,
-                                            write=update, show=diff, rerun=rerun)
+                                            write=update, show=diff, rerun=rerun,
+                                            documented_origin=config.documented_origin)
             forced = max(forced, written)
         forced = max(forced, write_reports(result, json_path, junitxml, html, patch=patch))
     else:

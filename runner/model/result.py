@@ -86,10 +86,12 @@ class Observed:
     """What a failed step really answered, as `--update` may write it into its guide.
 
     Made by the run when its guide ends, with everything the guide learned: no secret, no
-    run tag and no real dynamic value is in it. An identifier, token, secret or timestamp
-    (by its shape), a value under a secret-named key and any value holding one of the run's
-    secrets stand as the documented example bound to that real value, or else as a
-    plausible example of its shape, the same one for the same value throughout the guide.
+    run tag and no real dynamic value is in it, in any form it decodes to (HTML entities,
+    `\\u` escapes, percent-encoding). An identifier, token, secret or timestamp (by its
+    shape, whole or inside a longer string), a value under a secret-named key and any value
+    holding one of the run's secrets stand as the documented example bound to that real
+    value, or else as a plausible example of its shape, the same one for the same value
+    throughout the guide. The target's origin is written as the documented one.
     """
 
     status: int

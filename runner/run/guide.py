@@ -99,7 +99,8 @@ def run_guide(
             return _after_crash(guide, results, runner, crash.message, crash.path)
     # Only now does the guide know every example and secret its failed answers may hold.
     results = runner.observer.finish(results, runner.book, runner.secrets,
-                                     runner.session.isolation)
+                                     runner.session.isolation, origin=runner.session.origin,
+                                     documented_origin=runner.session.documented_origin)
     try:
         cleanup = runner.close()
     except Exception as exc:  # cleanup is reported crashed, never silent

@@ -7,6 +7,7 @@ matching, so the guide stays exactly as written.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import secrets
@@ -105,6 +106,39 @@ class Isolation:
         """A response body with this guide's tags removed, as the guide documents it.
 
         Only whole tags go: guide 1's `-r7f3a-1` is not the start of guide 10's `-r7f3a-10`.
+        A tag comes back in whatever form the server wrote the value: upper-cased
+        (`A+R7F3A-1@X.IO`), percent-encoded in a URL (`a%2Br7f3a-1%40x.io`), `\\u`-escaped or
+        as HTML entities; each loses it, and keeps its own form otherwise.
         """
-        tag = re.escape(self.tag)
-        return re.sub(rf"-{tag}(?![0-9])", "", re.sub(rf"\+{tag}@", "@", text))
+        return _untag(self.tag, text)
+
+    def untag_run(self, text: str) -> str:
+        """The text without any guide's tag of this run (`-r7f3a-1`, `+r7f3a-12@`): what
+        `--update` may write documents no guide's run (a list of agents shows every guide's)."""
+        run, _, _ = self.tag.rpartition("-")
+        return _untag(f"{run}-*", text) if run else _untag(self.tag, text)
+
+
+# The characters a tag is joined with, in every form a server may write them: as is,
+# percent-encoded (once or again), a JSON `\u` escape, an HTML entity; `+` may come back as a
+# space (a form decoder's reading of it).
+_PLUS = r"(?:\+|%(?:25)*2B|\\u002B|&#0*43;|&#x0*2B;|&plus;| |%(?:25)*20)"
+_AT = r"(?:@|%(?:25)*40|\\u0040|&#0*64;|&#x0*40;|&commat;)"
+_DASH = r"(?:-|%(?:25)*2D|\\u002D|&#0*45;|&#x0*2D;)"
+
+
+@functools.lru_cache(maxsize=64)
+def _tag_patterns(tag: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    run, sep, number = tag.rpartition("-")
+    # `*` for the number: any guide's of the run.
+    digits = "[0-9]+" if number == "*" else re.escape(number)
+    body = rf"{re.escape(run)}{_DASH}{digits}" if sep else re.escape(tag)
+    return (re.compile(rf"{_PLUS}{body}(?={_AT})", re.IGNORECASE),
+            re.compile(rf"{_DASH}{body}(?![0-9])", re.IGNORECASE))
+
+
+def _untag(tag: str, text: str) -> str:
+    if tag.split("-", 1)[0].lower() not in text.lower():
+        return text  # no form of the tag can be in it: most answers
+    email, suffix = _tag_patterns(tag)
+    return suffix.sub("", email.sub("", text))

@@ -27,6 +27,7 @@ __all__ = [
     "UNIFIED_SHAPES",
     "Shape",
     "describe_shape",
+    "dynamic_spans",
     "example_of",
     "fits_shape",
     "form_difference",
@@ -145,6 +146,43 @@ def _text_shape(value: str) -> Shape | None:
             and len(_MIXED.findall(value)) >= _OPAQUE_MIXING):
         return "opaque"
     return None
+
+
+def _alone(characters: str) -> str:
+    """A look-behind: not inside a longer word of these characters, unless a percent escape
+    comes just before (`agents%2F<id>`, `token%3D<jwt>`: the escape ends with a hex digit)."""
+    return rf"(?:(?<=%[0-9A-Fa-f]{{2}})|(?<![{characters}]))"
+
+
+# Where a dynamic value may sit inside a longer text (a URL, a header, a sentence): each
+# candidate is then held to its shape as a whole value would be.
+_EMBEDDED: tuple[tuple[re.Pattern[str], tuple[Shape, ...]], ...] = (
+    (re.compile(_alone("A-Za-z0-9_-") + r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"),
+     ("jwt",)),
+    (re.compile(_alone("0-9A-Fa-f") + _UUID.pattern + r"(?![0-9A-Fa-f])"), ("uuid",)),
+    (re.compile(r"(?<![0-9])[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}"
+                r"(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?(?![0-9])"),
+     ("iso_timestamp",)),
+    (re.compile(_alone("A-Za-z0-9_~-") + r"[A-Za-z0-9_~-]{16,}={0,2}(?![A-Za-z0-9_~=-])"),
+     ("secret", "opaque")),
+)
+
+
+def dynamic_spans(text: str) -> list[tuple[int, int, Shape]]:
+    """The dynamic values inside a longer text, by shape (`start`, `end`, shape), in order:
+    a UUID in a URL, a JWT in a query, a secret or token in a sentence. Where two overlap,
+    the more specific one (a JWT, a UUID, a timestamp, then a secret or token) is taken."""
+    chosen: list[tuple[int, int, Shape]] = []
+    for pattern, shapes in _EMBEDDED:
+        for found in pattern.finditer(text):
+            start, end = found.span()
+            if any(start < other_end and other_start < end
+                   for other_start, other_end, _ in chosen):
+                continue
+            shape = _text_shape(found.group())
+            if shape in shapes:
+                chosen.append((start, end, shape))
+    return sorted(chosen)
 
 
 def fits_shape(shape: Shape | None, documented: str | int, real: Any) -> bool:

@@ -8,7 +8,10 @@ from runner.update.updater import (
     digest,
     plan_update,
     render_diff,
+    revealing,
+    target_marks,
     write_update,
 )
 
-__all__ = ["FileUpdate", "Update", "digest", "plan_update", "render_diff", "write_update"]
+__all__ = ["FileUpdate", "Update", "digest", "plan_update", "render_diff", "revealing",
+           "target_marks", "write_update"]

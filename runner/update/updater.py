@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from runner.model import (
     DocError,
@@ -27,16 +28,48 @@ from runner.model import (
     StepResult,
     status_matches,
 )
+from runner.secrets.decoding import decoded_forms
 from runner.translate.docjson import documented_body
 from runner.update.body import BodyEditor
 from runner.update.capture import capture_edit
 from runner.update.status import prose_mentions, status_edit
 from runner.update.text import Edit, GuideText, apply_edits
 
-__all__ = ["FileUpdate", "Update", "digest", "plan_update", "render_diff", "write_update"]
+__all__ = ["FileUpdate", "Update", "digest", "plan_update", "render_diff", "revealing",
+           "target_marks", "write_update"]
 
-_RUN_TAG = re.compile(r"[+-]r[0-9a-f]{8}-[0-9]+(?![0-9])")
-"""A run tag (`+r7f3a09c2-1@`, `-r7f3a09c2-1`): the guide documents its own values."""
+_RUN_TAG = re.compile(r"(?<![0-9A-Za-z])r[0-9a-f]{8}-[0-9]+(?![0-9])", re.IGNORECASE)
+"""A run tag (`+r7f3a09c2-1@`, `-r7f3a09c2-1`, `+R7F3A09C2-1@`): the guide documents its own
+values. Looked for in every form a text decodes to (`%2Br7f3a09c2-1%40`, `\\u002b...`)."""
+
+
+def target_marks(target: str, documented_origin: str) -> tuple[str, ...]:
+    """What of a URL target's origin must never reach a guide (its origin and host name,
+    lowercased), unless it is the documented origin: on staging it is a CI secret."""
+    real, shown = urlsplit(target), urlsplit(documented_origin)
+    if real.scheme not in ("http", "https") or not real.netloc:
+        return ()
+    if (real.scheme, real.netloc.lower()) == (shown.scheme, shown.netloc.lower()):
+        return ()
+    marks = [f"{real.scheme}://{real.netloc}".lower()]
+    if real.netloc.lower() != shown.netloc.lower():
+        marks.append(real.netloc.lower())
+    return tuple(marks)
+
+
+def revealing(mask: Callable[[str], str], marks: Sequence[str] = ()) -> Callable[[str], bool]:
+    """Whether a text may be written into a guide: no form it decodes to (HTML entities,
+    `\\u` escapes, percent-encoding) shows a secret `mask` hides, a run tag or one of
+    `marks` (the target's origin)."""
+    def safe(text: str) -> bool:
+        for form in decoded_forms(text):
+            if mask(form) != form or _RUN_TAG.search(form) is not None:
+                return False
+            if marks and any(mark in form.lower() for mark in marks):
+                return False
+        return True
+
+    return safe
 
 
 def digest(data: bytes) -> str:
@@ -78,20 +111,20 @@ class _FilePlan:
 
 def plan_update(result: RunResult, *, allowed: Sequence[Path],
                 snapshot: Mapping[Path, str], texts: Mapping[Path, str] | None = None,
-                ) -> Update:
+                marks: Sequence[str] = ()) -> Update:
     """The edits that make every failed step's documented response the real one.
 
     `allowed` are the paths the run was given (only files under them are edited);
     `snapshot` maps each guide file (resolved) to its `digest` when the run read it.
     `texts` maps a file (resolved) to the text the run was planned from when it is not the
     file's own (an earlier round's update, in memory): the edits are made to that text.
+    `marks` are texts no edit may write (`target_marks`).
     """
     plans: dict[str, _FilePlan] = {}
     looks: list[str] = []
     roots = [path.resolve() for path in allowed]
 
-    def safe(text: str) -> bool:
-        return result.mask(text) == text and _RUN_TAG.search(text) is None
+    safe = revealing(result.mask, marks)
 
     # A status phrase two steps read (the paragraph after one request and before the next)
     # is corrected for neither: what one answered would be wrong for the other.
@@ -138,6 +171,11 @@ def plan_update(result: RunResult, *, allowed: Sequence[Path],
         new, dropped = apply_edits(plan.text.text, plan.edits)
         looks.extend(f"{plan.path}:{plan.text.line_of(edit.start)}: two answers disagree "
                      "here (a shared fixture?); the first was written" for edit in dropped)
+        if _reveals_more(plan.text.text, new, safe):
+            # Each value was checked as it was made; the text as a whole is checked again.
+            looks.append(f"{plan.path}: not updated: the new text would show a secret, a run "
+                         "tag or the target's origin")
+            continue
         if new != plan.text.text:
             files.append(FileUpdate(plan.path, plan.file, plan.text.text, new))
         # A phrase another step reads its status from is checked by that step already.
@@ -145,6 +183,20 @@ def plan_update(result: RunResult, *, allowed: Sequence[Path],
         prose.extend(f"{plan.path}:{line}" for line in
                      prose_mentions(plan.text, list(dict.fromkeys(plan.needles)), checked))
     return Update(tuple(files), tuple(dict.fromkeys(looks)), tuple(prose))
+
+
+def _reveals_more(old: str, new: str, safe: Callable[[str], bool]) -> bool:
+    """Whether the lines an update adds show more that is not safe to write than the lines
+    it removes (a line documenting a whole example JWT may be edited, and still show it)."""
+    before, after = old.splitlines(), new.splitlines()
+    removed: list[str] = []
+    added: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after,
+                                                       autojunk=False).get_opcodes():
+        if tag != "equal":
+            removed += before[i1:i2]
+            added += after[j1:j2]
+    return sum(not safe(line) for line in added) > sum(not safe(line) for line in removed)
 
 
 def _failures(step: StepResult) -> list[str]:
