@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from runner.model import Cleanup, DiffLine, Exchange, GuideResult, Problem, RunResult, StepResult
+from runner.secrets import MASK
+from runner.secrets.decoding import reveals
 
 __all__ = ["masked_result", "masked_step"]
 
@@ -21,12 +23,24 @@ __all__ = ["masked_result", "masked_step"]
 def masked_result(result: RunResult) -> RunResult:
     """`result` with its every text passed through `result.mask` (the same object when the
     mask is the identity: a result built without a run)."""
-    mask = result.mask
-    if mask is str:
+    if result.mask is str:
         return result
+    mask = _thorough(result.mask)
     guides = tuple(_guide(guide, mask) for guide in result.guides)
     return replace(result, guides=guides,
                    unreachable=None if result.unreachable is None else mask(result.unreachable))
+
+
+def _thorough(mask: Callable[[str], str]) -> Callable[[str], str]:
+    """`mask`, and a value that would still show a secret once decoded (`&#115;k_live_...`,
+    `\\u0073k_live_...`, percent-encoded) hidden whole: no form of it is safe to show."""
+    def hide(text: str) -> str:
+        masked = mask(text)
+        if ("&" in masked or "\\" in masked or "%" in masked) and reveals(masked, mask):
+            return MASK
+        return masked
+
+    return hide
 
 
 def _guide(guide: GuideResult, mask: Callable[[str], str]) -> GuideResult:

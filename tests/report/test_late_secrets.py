@@ -149,3 +149,23 @@ def test_a_secret_learned_at_the_last_step_is_masked_everywhere(
     assert [form for form in _forms() if form in text] == []
     # Nor any part of it: masked whole before any report cut a long value for display.
     assert LATE[:6] not in text and LATE[:6].lower() not in text
+
+
+def test_a_value_that_shows_a_secret_once_decoded_is_hidden_whole() -> None:
+    from runner.model import GuideResult, Problem, RunResult, StepResult
+    from runner.report.masked import masked_result
+    from runner.secrets import SecretSet
+    from tests.report.samples import make_step
+
+    secret = "sk_live_" + "3c" * 32
+    near = {"html": "&#115;" + secret[1:], "json": "\\u0073" + secret[1:],
+            "percent": "%73" + secret[1:], "plain": "nothing secret here: 50% & more \\o/"}
+    step = make_step("g.md", 3, "GET", "/api/v1/agents")
+    problems = tuple(Problem(message=name, actual=value) for name, value in near.items())
+    failed = StepResult(step=step, status="failed", method="GET", url="/api/v1/agents",
+                        problems=problems)
+    result = RunResult(target="embedded", guides=(GuideResult("g.md", "failed", (failed,)),),
+                       mask=SecretSet([secret]).mask)
+    shown = {p.message: p.actual for p in masked_result(result).guides[0].steps[0].problems}
+    assert shown == {"html": "***", "json": "***", "percent": "***",
+                     "plain": "nothing secret here: 50% & more \\o/"}
