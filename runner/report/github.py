@@ -10,6 +10,7 @@ from typing import TextIO
 from runner.model import Problem, RunResult, StepResult
 from runner.report.masked import masked_result
 from runner.report.render import (
+    CHANGES,
     cleanup_line,
     leftover_line,
     problem_details,
@@ -76,6 +77,8 @@ def _annotation(problem: Problem, step: StepResult, mask: Callable[[str], str]) 
     kind = _KINDS[problem.severity]
     message = "\n".join([problem.message, *(line[2:] for line in problem_details(problem))])
     title = f"{step.step.name} (line {step.step.source.line})"
+    if step.change is not None:  # with --baseline: what a reviewer of the change looks at
+        title += f" [{CHANGES[step.change]}]"
     return _command(kind, source.path, source.line, title, message, mask)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from runner.model import GuideResult, Problem, RunResult, StepResult
 from runner.report.masked import masked_result
 from runner.report.render import (
+    CHANGES,
     leftover_line,
     plain,
     render_exchange,
@@ -102,6 +103,10 @@ def _case(guide: GuideResult, step: StepResult) -> ET.Element:
         "testcase", classname=guide.path, name=f"{planned.name} ({where})",
         file=planned.source.path, line=planned.source.line, time=f"{elapsed:.3f}",
     )
+    if step.change is not None:
+        # With --baseline: JUnit readers show testcase properties (new failure, fixed...).
+        properties = ET.SubElement(case, "properties")
+        properties.append(_element("property", name="change", value=CHANGES[step.change]))
     problems = step_problems(step)
     failures = [p for p in problems if p.severity == "failure"]
     # Warnings and notes change no verdict: they go to the output, each labelled.

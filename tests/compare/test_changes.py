@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -144,8 +145,8 @@ curl -s "http://localhost:3000/api/v1/agents?limit=1" \\
 """
 
 
-def _invoke(*args: str) -> tuple[int, str]:
-    outcome = CliRunner().invoke(cli, list(args))
+def _invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    outcome = CliRunner().invoke(cli, list(args), env=env)
     assert "Traceback" not in outcome.output
     return outcome.exit_code, outcome.output
 
@@ -171,6 +172,16 @@ def test_a_run_against_its_baseline(tmp_path: Path) -> None:
                                           "still failing": ["0"], "unchanged": ["1"]}
     badges = [e.text for e in page.elements if "change" in e.classes]
     assert badges == ["new failure", "unchanged"]
+    # JUnit and GitHub annotations carry the mark too.
+    junit = tmp_path / "now.xml"
+    status, output = _invoke(str(guide), "--baseline", str(base), "--junitxml", str(junit),
+                             env={"GITHUB_ACTIONS": "true"})
+    changes = [(case.get("name"), prop.get("value"))
+               for case in ET.parse(junit).getroot().iter("testcase")
+               for prop in case.iter("property") if prop.get("name") == "change"]
+    assert [value for _, value in changes] == ["new failure", "unchanged"]
+    assert re.search(r"::error file=\S+register.md,line=\d+,title=POST /api/v1/agents "
+                     r"\(line 8\) \[new failure\]::", output), output
 
     # And back: the failure is fixed, shown even though the step passes.
     guide.write_text(PASSING.replace("STATUS", "active"))
