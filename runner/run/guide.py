@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -17,7 +16,6 @@ from runner.model import (
     Cleanup,
     DiffLine,
     DocError,
-    Exchange,
     ExpectedStatus,
     Guide,
     GuideResult,
@@ -34,6 +32,7 @@ from runner.read.jq import PathNotFound, format_path, parse_path, render, select
 from runner.run.blocks import Blocks
 from runner.run.context import Binding, Context
 from runner.run.crash import record_crash
+from runner.run.exchange import exchange_record
 from runner.run.observe import Observer
 from runner.run.prepare import Outbound, RequestBuilder
 from runner.run.reader import reader_problems, withheld_problem
@@ -42,7 +41,7 @@ from runner.run.retry import SAFE_METHODS
 from runner.run.sender import Delivery, Sender
 from runner.run.staging.cleanup import AgentLedger
 from runner.run.target import Session, Target
-from runner.secrets import Secret, is_secret_variable, mask_headers
+from runner.secrets import Secret, is_secret_variable
 from runner.translate.json_body import loads_or_none
 from runner.translate.shell import UnboundVariable, expand_word
 
@@ -50,7 +49,6 @@ __all__ = ["Interrupted", "not_started", "run_guide"]
 
 log = logging.getLogger(__name__)
 
-_BODY_LIMIT = 64 * 1024
 # Reads that read-only mode still sends although they are POSTs.
 _READ_ONLY_POSTS = ("/api/v1/token", "/api/v1/token/introspect")
 
@@ -346,7 +344,7 @@ class _GuideRunner:
         self.ledger.observe(request.method, request.url.path, response.status_code, body)
         if body is not None:
             self.secrets.collect_from_json(body)
-        exchange = self._exchange(request, response, delivery.elapsed)
+        exchange = exchange_record(request, response, delivery.elapsed, self.secrets)
         expected = step.expected.code
         if response.status_code >= 500 and (expected is None or expected < 500):
             self.target_fault = True
@@ -432,22 +430,6 @@ class _GuideRunner:
             self._assign(capture.name, value, capture.source)
         return problems
 
-    def _exchange(self, request: httpx.Request, response: httpx.Response,
-                  elapsed: float) -> Exchange:
-        mask = self.secrets.mask
-        sent = _plain_json(request.content.decode("utf-8", "replace"))
-        return Exchange(
-            method=request.method,
-            url=mask(str(request.url)),
-            request_headers=mask_headers(request.headers.multi_items(), self.secrets),
-            # Masked whole, then cut: a secret across the cut would keep the half before it.
-            request_body=mask(sent)[:_BODY_LIMIT],
-            status=response.status_code,
-            response_headers=mask_headers(response.headers.multi_items(), self.secrets),
-            response_body=mask(_plain_json(response.text))[:_BODY_LIMIT],
-            elapsed=elapsed,
-        )
-
     def _mask_problem(self, problem: Problem) -> Problem:
         mask = self.secrets.mask
         return Problem(
@@ -465,21 +447,6 @@ class _GuideRunner:
 def _in_class(step: Step, actual: int) -> bool:
     """Whether a real status is of the class the step documents."""
     return actual // 100 == expected_class(step.expected)
-
-
-def _plain_json(text: str) -> str:
-    """A JSON body as `-v` shows it: one written on one line indented, so a reader can find a
-    key, and needless `\\u` escapes written out, so that masking meets a secret the server
-    wrote as `\\u0073k_live…` in the form a reader sees; any other text as it is. Done here,
-    before masking, so that no report decodes a body again."""
-    if not text.lstrip().startswith(("{", "[")) or (
-            "\\u" not in text and "\n" in text.strip()):
-        return text
-    body = loads_or_none(text)
-    try:
-        return text if body is None else json.dumps(body, indent=2, ensure_ascii=False)
-    except RecursionError:  # the indenting encoder is Python: it walks less deep than loads
-        return text
 
 
 def _changes_state(request: httpx.Request) -> bool:

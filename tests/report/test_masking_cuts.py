@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 
 import httpx
 
@@ -11,7 +10,7 @@ from runner.match.response import ExampleBook, match_response
 from runner.model.result import Problem
 from runner.model.step import Step
 from runner.plan.planner import plan_text
-from runner.run.guide import _BODY_LIMIT, _GuideRunner
+from runner.run.exchange import BODY_LIMIT, exchange_record
 from runner.secrets.masking import SecretSet
 
 # Opaque, 55 characters, no JWT: only the SecretSet can find it.
@@ -69,11 +68,22 @@ def test_an_error_message_is_masked_before_it_is_shortened() -> None:
 
 
 def test_an_exchange_body_is_masked_before_it_is_cut() -> None:
-    padding = "z" * (_BODY_LIMIT - 20)
+    padding = "z" * (BODY_LIMIT - 20)
     request = httpx.Request("POST", "http://localhost:3000/api/v1/agents",
                             content=(padding + TOKEN).encode())
     response = httpx.Response(400, text=padding + TOKEN, request=request)
-    runner = SimpleNamespace(secrets=SecretSet([TOKEN]))
-    exchange = _GuideRunner._exchange(runner, request, response, 0.0)  # type: ignore[arg-type]
+    exchange = exchange_record(request, response, 0.0, SecretSet([TOKEN]))
     # Cut first, the first 20 characters of the token were kept, and never masked.
     assert exchange.request_body == exchange.response_body == padding + "***"
+
+
+def test_a_body_is_cut_at_a_word_end_so_a_later_secret_is_never_halved() -> None:
+    # A token the run learns only later straddles the cut: the reports mask it then, so the
+    # cut must not leave the first half of it standing apart.
+    later = "tok-" + "9" * 60
+    text = "word " * ((BODY_LIMIT - 30) // 5) + later + " tail"
+    request = httpx.Request("GET", "http://localhost:3000/api/v1/agents")
+    response = httpx.Response(200, text=text, request=request)
+    body = exchange_record(request, response, 0.0, SecretSet()).response_body
+    assert len(body) <= BODY_LIMIT and body.endswith("word ")
+    assert "tok-" not in body
