@@ -122,8 +122,10 @@ def changes_line(result: RunResult) -> str | None:
     if result.baseline is None:
         return None
     counts = count_changes(result)
-    return f"since {result.baseline}: " + ", ".join(f"{counts[change]} {word}"
-                                                    for change, word in CHANGES.items())
+    # Only "new failure" is a noun to count; "fixed", "still failing", "unchanged" are not.
+    return f"since {result.baseline}: " + ", ".join(
+        _count(counts[change], word) if change == "new_failure" else f"{counts[change]} {word}"
+        for change, word in CHANGES.items())
 
 
 def cleanup_line(result: RunResult) -> str | None:

@@ -200,3 +200,21 @@ def test_a_bad_baseline_is_a_usage_error_before_anything_is_sent(tmp_path: Path)
         assert status == 2
         assert output.startswith(f"verify-docs: {tmp_path / baseline}: ")
         assert "POST" not in output  # -v would show every request sent
+
+
+def test_the_changes_line_counts_new_failures_in_the_plural() -> None:
+    from dataclasses import replace
+
+    from runner.report.render import changes_line
+    from tests.report.samples import make_step
+
+    steps = tuple(StepResult(step=make_step("g.md", line, "GET", "/api/v1/agents"),
+                             status="failed", method="GET", url="/api/v1/agents",
+                             change="new_failure") for line in (3, 9))
+    result = RunResult(target="embedded", guides=(GuideResult("g.md", "failed", steps),),
+                       baseline="base.json")
+    assert changes_line(result) == ("since base.json: 2 new failures, 0 fixed, 0 still failing, "
+                                    "0 unchanged")
+    one = replace(result, guides=(GuideResult("g.md", "failed", steps[:1]),))
+    assert changes_line(one) == ("since base.json: 1 new failure, 0 fixed, 0 still failing, "
+                                 "0 unchanged")
