@@ -315,7 +315,8 @@ def _run(
     from runner.run import configured_target
     from runner.run.staging import preflight
 
-    chosen = configured_target(config, target, keep=keep, read_only=read_only, strict=strict)
+    chosen = configured_target(config, target, keep=keep, read_only=read_only, strict=strict,
+                               observe=update or diff)
     # A missing or refused token is one message before anything else is sent, not the same
     # "not set" or 401 once per guide.
     try:

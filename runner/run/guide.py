@@ -95,10 +95,11 @@ def run_guide(
         else:
             crash = record_crash(exc, "running the guide", secrets=runner.secrets)
             return _after_crash(guide, results, runner, crash.message, crash.path)
-    # Only now does the guide know every example and secret its failed answers may hold.
-    results = runner.observer.finish(results, runner.book, runner.secrets,
-                                     runner.session.isolation, origin=runner.session.origin,
-                                     documented_origin=runner.session.documented_origin)
+    if runner.session.observe:
+        # Only now does the guide know every example and secret its failed answers may hold.
+        results = runner.observer.finish(results, runner.book, runner.secrets,
+                                         runner.session.isolation, origin=runner.session.origin,
+                                         documented_origin=runner.session.documented_origin)
     try:
         cleanup = runner.close()
     except Exception as exc:  # cleanup is reported crashed, never silent
@@ -370,7 +371,7 @@ class _GuideRunner:
             self.bound.update(name for key in body for name in field_variables(str(key)))
         masked = tuple(self._mask_problem(p) for p in problems)
         failed = any(p.severity == "failure" for p in masked)
-        if failed:
+        if failed and self.session.observe:
             self.observer.record(step, response, self._body_problems(step, response))
         return StepResult(step=step, status="failed" if failed else "passed",
                           method=request.method, url=url, actual_status=response.status_code,

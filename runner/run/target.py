@@ -60,6 +60,9 @@ class Session:
     strict: bool = False
     """Bash's semantics: responses bind no variable, and a read a reader's shell would not
     hold is a failure instead of a warning."""
+    observe: bool = False
+    """Keep failed steps' real answers, made safe, for `--update` and `--diff` (only they
+    read them: any other run would clean each failed answer for nothing)."""
     timeout: float = 30.0
     documented_origin: str = DOCUMENTED_ORIGIN
     """The origin the guides are written against; only it is moved to the target."""
@@ -99,6 +102,7 @@ class TargetOptions:
     keep: bool = False
     read_only: bool = False
     strict: bool = False
+    observe: bool = False
     documented_origin: str = DOCUMENTED_ORIGIN
     cleanup_budget: float = 120.0
 
@@ -175,6 +179,7 @@ class EmbeddedTarget(Target):
             clock=clock,
             read_only=self._options.read_only,
             strict=self._options.strict,
+            observe=self._options.observe,
             timeout=self._options.timeout,
         )
 
@@ -233,6 +238,7 @@ class UrlTarget(Target):
             cleanup=not options.keep,
             read_only=options.read_only,
             strict=options.strict,
+            observe=options.observe,
             timeout=options.timeout,
             cleanup_budget=options.cleanup_budget,
             reach=self.reach,
@@ -241,7 +247,7 @@ class UrlTarget(Target):
 
 def configured_target(
     config: Config, spec: str | None = None, *, keep: bool = False, read_only: bool = False,
-    strict: bool | None = None,
+    strict: bool | None = None, observe: bool = False,
 ) -> Target:
     """The target of one run: `spec` (from the command line) or the project's, with the
     project's options and a fresh run id (every front end, so they tag and time alike)."""
@@ -254,6 +260,7 @@ def configured_target(
         keep=keep,
         read_only=read_only,
         strict=config.strict if strict is None else strict,
+        observe=observe,
         documented_origin=config.documented_origin.rstrip("/"),
         cleanup_budget=config.cleanup_budget,
     )

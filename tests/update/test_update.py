@@ -399,3 +399,17 @@ def test_a_status_phrase_two_steps_read_names_both_and_what_to_do(tmp_path: Path
     assert (f"{guide}:9: the status phrase is read by two steps (lines 6 and 12); the step at "
             "line 6 answered 204; not updated: one phrase cannot hold what each answers; "
             "give each request its own status") in outcome.stderr, outcome.stderr
+
+
+def test_failed_answers_are_kept_only_for_update_and_diff() -> None:
+    from runner.plan.planner import plan_text
+    from runner.run import run_guide
+    from runner.run.target import EmbeddedTarget, TargetOptions
+
+    guide = plan_text("# Health\n\n```bash\ncurl -s http://localhost:3000/health\n```\n\n"
+                      '```json\n{"status": "drifted"}\n```\n', "g.md")
+    for observe in (False, True):
+        result = run_guide(guide, EmbeddedTarget(options=TargetOptions(observe=observe)))
+        (step,) = result.steps
+        assert step.status == "failed"
+        assert (step.observed is not None) is observe
