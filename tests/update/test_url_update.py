@@ -9,11 +9,35 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTER = ROOT / "docs" / "developers" / "guides" / "register-an-agent.md"
 VERIFY_DOCS = [sys.executable, "-m", "runner"]
+
+
+def _project(root: Path, drifted: str) -> Path:
+    """A project under `root` holding the drifted register guide (and the fixture recipes)."""
+    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+    shutil.copytree(ROOT / "fixtures", root / "fixtures",
+                    ignore=shutil.ignore_patterns("idp", "*.py", "*.yaml", "__pycache__"))
+    guide = root / REGISTER.relative_to(ROOT)
+    guide.parent.mkdir(parents=True)
+    guide.write_text(drifted)
+    return guide
+
+
+def _verifier(guide: Path, url: str, token: str
+              ) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`verify-docs --strict GUIDE --target URL ...` with the served token."""
+    env = {**os.environ, "IDP_BOOTSTRAP_TOKEN": token}
+
+    def verify(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*VERIFY_DOCS, "--strict", str(guide), "--target", url, *args],
+                              capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
+
+    return verify
 
 
 def test_no_run_tag_reaches_the_guide(served: tuple[str, str], tmp_path: Path) -> None:
@@ -28,17 +52,8 @@ def test_no_run_tag_reaches_the_guide(served: tuple[str, str], tmp_path: Path) -
                             '  "owner": "finance",\n  "deploymentEnv": "staging"', 1)
     drifted = original[:at] + answer
     assert drifted.count("someone-else") == 1 and '"owner": "finance",' in drifted
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    shutil.copytree(ROOT / "fixtures", tmp_path / "fixtures",
-                    ignore=shutil.ignore_patterns("idp", "*.py", "*.yaml", "__pycache__"))
-    guide = tmp_path / REGISTER.relative_to(ROOT)
-    guide.parent.mkdir(parents=True)
-    guide.write_text(drifted)
-    env = {**os.environ, "IDP_BOOTSTRAP_TOKEN": token}
-
-    def verify(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*VERIFY_DOCS, "--strict", str(guide), "--target", url, *args],
-                              capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
+    guide = _project(tmp_path, drifted)
+    verify = _verifier(guide, url, token)
 
     first = verify("--update")
     assert first.returncode == 1, first.stdout + first.stderr
@@ -61,17 +76,8 @@ def test_diff_reruns_in_memory_under_fresh_numbers(served: tuple[str, str], tmp_
     at = drifted.index("The answer is `200 OK` and the same record:")
     drifted = drifted[:at] + drifted[at:].replace('"deploymentEnv": "staging"',
                                                   '"deploymentEnv": "production"', 1)
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    shutil.copytree(ROOT / "fixtures", tmp_path / "fixtures",
-                    ignore=shutil.ignore_patterns("idp", "*.py", "*.yaml", "__pycache__"))
-    guide = tmp_path / REGISTER.relative_to(ROOT)
-    guide.parent.mkdir(parents=True)
-    guide.write_text(drifted)
-    env = {**os.environ, "IDP_BOOTSTRAP_TOKEN": token}
-
-    def verify(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*VERIFY_DOCS, "--strict", str(guide), "--target", url, *args],
-                              capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
+    guide = _project(tmp_path, drifted)
+    verify = _verifier(guide, url, token)
 
     shown = verify("--diff")
     assert shown.returncode == 1, shown.stdout + shown.stderr
