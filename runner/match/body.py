@@ -92,6 +92,9 @@ class BodyMatcher:
         self.pairs: dict[tuple[Part, ...], Paired] = {}
         """The pairing of every array that was not compared item by item in order, by path:
         what the body diff draws, so it shows the items that were really compared."""
+        self.renamed: dict[tuple[Part, ...], str] = {}
+        """Each missing documented key's likely real name, by its path: the diff draws the
+        real member next to the documented one."""
 
     def _child(self) -> BodyMatcher:
         return BodyMatcher(
@@ -151,9 +154,13 @@ class BodyMatcher:
             if self._ignored(child):
                 continue
             if member.key not in real:
-                meant = self._meant_key(member, real, documented, parts)
+                meant, why = self._meant_key(member, real, documented, parts)
+                hint = ""
+                if meant is not None:
+                    self.renamed[tuple(child)] = meant
+                    hint = f"; did you mean `{meant}`?{why}"
                 self._fail(
-                    f"{format_path(child)} is documented but missing from the response{meant}",
+                    f"{format_path(child)} is documented but missing from the response{hint}",
                     member.source, child, "present", "missing",
                 )
                 continue
@@ -183,8 +190,8 @@ class BodyMatcher:
                 )
 
     def _meant_key(self, member: DocMember, real: dict[str, Any], documented: set[str],
-                   parts: list[Part]) -> str:
-        """A hint naming the real key a missing documented one probably is, or "".
+                   parts: list[Part]) -> tuple[str | None, str]:
+        """The real key a missing documented one probably is (or None), and why if not by name.
 
         The undocumented key that holds the documented value says it best (`eventType:
         "agent.created"` against a real `action: "agent.created"`); else the closest name.
@@ -196,9 +203,9 @@ class BodyMatcher:
             # Several hold it (`true`, any UUID): only a close name picks one of them.
             holders = difflib.get_close_matches(member.key, holders, n=1)
         if holders:
-            return f"; did you mean `{holders[0]}`? (its value matches the guide's)"
+            return holders[0], " (its value matches the guide's)"
         close = difflib.get_close_matches(member.key, candidates, n=1)
-        return f"; did you mean `{close[0]}`?" if close else ""
+        return (close[0] if close else None), ""
 
     def _holds(self, doc: DocValue, got: Any, parts: list[Part], key: str) -> bool:
         """Whether a real value is the documented one: it matches without even a note."""
@@ -318,6 +325,7 @@ class BodyMatcher:
         self.problems.extend(trial.problems)
         self.bindings.extend(trial.bindings)
         self.pairs.update(trial.pairs)
+        self.renamed.update(trial.renamed)
 
     def _scalar(self, doc: DocScalar, real: Any, parts: list[Part]) -> None:
         documented = doc.value

@@ -32,17 +32,19 @@ __all__ = ["body_diff"]
 
 
 def body_diff(doc: DocValue, real: Any, problems: Iterable[Problem],
-              pairs: Mapping[tuple[Part, ...], Paired]) -> tuple[DiffLine, ...]:
+              pairs: Mapping[tuple[Part, ...], Paired],
+              renamed: Mapping[tuple[Part, ...], str] | None = None) -> tuple[DiffLine, ...]:
     """The diff lines of a compared body (none when no failure is at a path in it).
 
     `problems` are the body's (binding conflicts included); only failures at a JSON path
-    count, so a wording note draws nothing.
+    count, so a wording note draws nothing. `renamed` names, for a missing documented key,
+    the real key it probably is: that member is drawn `+` under the documented `-` one.
     """
     failing = frozenset(problem.path for problem in problems if problem.severity == "failure"
                         and problem.path is not None and problem.path.startswith("$"))
     if not failing:
         return ()
-    walker = _Walker(failing, pairs)
+    walker = _Walker(failing, pairs, renamed or {})
     walker.node("", doc, real, True, [], 0, False, None)
     if not any(line.tag != " " for line in walker.lines):
         return ()  # the failing paths are not in the documented body
@@ -52,10 +54,11 @@ def body_diff(doc: DocValue, real: Any, problems: Iterable[Problem],
 class _Walker:
     """Draws the documented tree, opening only the containers that hold a failing path."""
 
-    def __init__(self, failing: frozenset[str],
-                 pairs: Mapping[tuple[Part, ...], Paired]) -> None:
+    def __init__(self, failing: frozenset[str], pairs: Mapping[tuple[Part, ...], Paired],
+                 renamed: Mapping[tuple[Part, ...], str]) -> None:
         self.failing = failing
         self.pairs = pairs
+        self.renamed = renamed
         self.lines: list[DiffLine] = []
 
     def _holds_failure(self, path: str) -> bool:
@@ -95,16 +98,27 @@ class _Walker:
 
     def _object(self, doc: DocObject, real: dict[str, Any], parts: list[Part],
                 depth: int) -> None:
+        # A missing documented key's real name, drawn under it (`-"kind"` then `+"agentType"`).
+        meant: dict[str, str] = {}
+        for member in doc.members:
+            name = self.renamed.get((*parts, member.key))
+            if member.key not in real and name in real and name not in meant.values():
+                meant[member.key] = name
         # Undocumented keys fail only under `strict`: show those the matcher failed on.
-        extra = [key for key in real
-                 if doc.get(key) is None and format_path([*parts, key]) in self.failing]
-        count = len(doc.members) + len(extra) + (1 if doc.more else 0)
+        extra = [key for key in real if doc.get(key) is None and key not in meant.values()
+                 and format_path([*parts, key]) in self.failing]
+        count = len(doc.members) + len(meant) + len(extra) + (1 if doc.more else 0)
         position = 0
         for member in doc.members:
             position += 1
             self.node(f"{_key(member.key)}: ", member.value, real.get(member.key),
                       member.key in real, [*parts, member.key], depth,
-                      position < count, member.source.line)
+                      position + (member.key in meant) < count, member.source.line)
+            if member.key in meant:
+                position += 1
+                key = meant[member.key]
+                self._add("+", depth, _real(real[key]), format_path([*parts, key]),
+                          key=f"{_key(key)}: ", comma=position < count)
         for key in extra:
             position += 1
             self._add("+", depth, _real(real[key]), format_path([*parts, key]),

@@ -289,7 +289,7 @@ def _value_problems(step: Step, doc: Any, real: Any, body_source: Source,
     problems = [*matcher.problems, *book.bind_all(matcher.bindings)]
     if not any(problem.severity == "failure" for problem in problems):
         return problems, ()  # the usual case: nothing to draw
-    return problems, body_diff(doc, real, problems, matcher.pairs)
+    return problems, body_diff(doc, real, problems, matcher.pairs, matcher.renamed)
 
 
 def match_response(

@@ -131,6 +131,27 @@ def test_a_short_ordered_array_shows_both_arrays() -> None:
     ]
 
 
+def test_a_renamed_key_draws_the_real_member_under_the_documented_one() -> None:
+    documented = '{\n  "kind": "extractor",\n  "version": "2.0.0",\n  "owner": "x"\n}'
+    matched = _match(documented, {"agentType": "extractor", "version": "2.0.0", "owner": "x"})
+    assert _lines(matched) == [
+        "  {",
+        '-   "kind": "extractor",',
+        '+   "agentType": "extractor",',
+        '    "version": "2.0.0",',
+        '    "owner": "x"',
+        "  }",
+    ]
+    # Last member, a close name whose value changed too: no comma after the real one.
+    matched = _match('{"id": 1, "agentTyp": "a"}', {"id": 1, "agentType": "b"})
+    assert [line for line in _lines(matched) if line[:1] in "-+"] == [
+        '-   "agentTyp": "a"', '+   "agentType": "b"']
+    # Under strict the real key is not drawn a second time as an extra one.
+    strict = _match('{"kind": "extractor"}', {"agentType": "extractor"}, strict=True)
+    assert [line for line in _lines(strict) if line[:1] in "-+"] == [
+        '-   "kind": "extractor"', '+   "agentType": "extractor"']
+
+
 def test_no_failure_no_diff() -> None:
     assert _match('{"id": 1}', {"id": 1}).diff == ()
     # A note (other wording) is no drift.
