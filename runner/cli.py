@@ -309,6 +309,9 @@ def _run(
     if selection is not None:
         guides = [g for g in guides if selection.wants_guide(g)]
     if lint:
+        if selection is not None:
+            # The plan and the count are of the steps -k picked, as a run would report them.
+            guides = [selection.narrowed(g) for g in guides]
         write_lint(guides, sys.stdout, verbose=verbose)
         return 2 if any(g.errors for g in guides) else 0
 
@@ -347,7 +350,11 @@ def _run(
     mask_crash_files(crash_files(result), result.mask)
     patch: str | None = None
     if coverage is None:
-        forced = write_terminal_report(result, verbose=verbose, color=color)
+        # With --diff, stdout is the patch alone (`verify-docs --diff docs/ > fix.patch`).
+        shown_on = sys.stderr if diff else sys.stdout
+        forced = write_terminal_report(
+            result, verbose=verbose, stream=shown_on,
+            color=shown_on.isatty() and "NO_COLOR" not in os.environ)
         if (update or diff) and not outcome.interrupted:
             # After the run's own report: the diff, then what was written or left to a person.
             numbers = [len(guides)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from runner.model import DocError, Guide, Step
@@ -57,6 +57,14 @@ class Selection:
         if all(self._wants_step(guide, step) for step in guide.steps):
             return None
         return lambda step: self._wants_step(guide, step)
+
+
+    def narrowed(self, guide: Guide) -> Guide:
+        """The guide with only the steps the expression picks (for `--lint -k`'s plan)."""
+        wanted = self.step_filter(guide)
+        if wanted is None:
+            return guide
+        return replace(guide, steps=tuple(step for step in guide.steps if wanted(step)))
 
 
 def _step_words(step: Step) -> str:

@@ -72,3 +72,20 @@ def test_the_cli_runs_only_the_selected_steps(tmp_path: Path, monkeypatch: pytes
     assert paths and not any("audit" in path for path in paths)
     names = [step["name"] for guide in guides for step in guide["steps"]]
     assert names and not any("audit" in name.lower() for name in names)
+
+
+def test_lint_plans_and_counts_only_the_selected_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    tokens = _guide("guides/issue-and-revoke-tokens.md")
+    picked = _picked("introspect", tokens)
+    assert 0 < len(picked) < len(tokens.steps)
+    whole = CliRunner().invoke(cli, ["--lint", "-v", "docs/developers/guides/"
+                                     "issue-and-revoke-tokens.md"])
+    narrow = CliRunner().invoke(cli, ["--lint", "-v", "-k", "introspect",
+                                      "docs/developers/guides/issue-and-revoke-tokens.md"])
+    assert whole.exit_code == narrow.exit_code == 0, narrow.output
+    assert f"{len(tokens.steps)} steps:" in whole.output
+    count = len(picked)
+    assert f"1 guide, {count} step{'' if count == 1 else 's'}:" in narrow.output, narrow.output
+    planned = [line for line in narrow.output.splitlines() if line.startswith("  ")]
+    assert len(planned) == count and all("introspect" in line for line in planned), planned

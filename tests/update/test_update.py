@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -161,6 +162,23 @@ def test_diff_writes_nothing_and_prints_a_unified_diff(tmp_path: Path) -> None:
     assert '-  "status": "pending",' in out and '+  "status": "active",' in out
     assert '-  "code": "NOT_FOUND",' in out and '+  "code": "AGENT_NOT_FOUND",' in out
     assert re.search(r"^@@ -\d+,\d+ \+\d+,\d+ @@", out, re.MULTILINE)
+
+
+def test_diff_prints_the_patch_alone_on_stdout_for_git_apply(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = REGISTER.read_text()
+    guide = _copy(tmp_path, REGISTER, _plant(original, RESTORED[:2]))
+    monkeypatch.chdir(tmp_path)
+    shown = str(guide.relative_to(tmp_path))
+    outcome = _verify(shown, "--diff")
+    assert outcome.exit_code == 1
+    assert outcome.stdout.startswith(f"--- a/{shown}\n"), outcome.stdout
+    assert "failed" in outcome.stderr  # the run's own report is there, not in the patch
+    (tmp_path / "fix.patch").write_text(outcome.stdout)
+    applied = subprocess.run(["git", "apply", "fix.patch"], cwd=tmp_path,
+                             capture_output=True, text=True, check=False)
+    assert applied.returncode == 0, applied.stderr
+    assert guide.read_text() == original
 
 
 def test_a_github_run_puts_the_patch_in_the_step_summary(tmp_path: Path) -> None:
