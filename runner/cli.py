@@ -96,7 +96,7 @@ def cli() -> None:
                    "OpenAPI description (`openapi` in [tool.verify-docs]).")
 @click.option("--baseline", metavar="FILE",
               help="An earlier run's JSON report: mark each step new failure, fixed, still "
-                   "failing or unchanged.")
+                   "failing, new or unchanged.")
 @click.option("--lint", is_flag=True, help="Read and plan the guides; send nothing.")
 @click.option("-k", "keyword", metavar="EXPR",
               help="Only guides or steps matching this expression.")

@@ -4,7 +4,8 @@ Steps are matched within their guide (by the guide's path): first by file, name 
 (the step's own file, a fixture's for a fixture step; its method and path; its command's
 Markdown line); then, for the steps left on both sides, by file and name alone, in Markdown
 order, so a step whose lines moved (a paragraph added above it) is still the same step. A
-step with no match is new: it is a new failure if it fails, else unchanged.
+step with no match is new: a new failure if it fails, else `new` (not "unchanged": a release
+manager counts what the docs now prove that they did not).
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ def _change(before: Verdict | None, now: Verdict) -> Change:
     was = before in ("failed", "error")
     if now in ("failed", "error"):
         return "still_failing" if was else "new_failure"
+    if before is None:
+        return "new"
     if was:
         # Skipped now (blocked, held back): nothing showed it fixed.
         return "fixed" if now == "passed" else "still_failing"

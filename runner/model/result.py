@@ -17,11 +17,12 @@ __all__ = [
 
 Verdict = L["passed", "failed", "error", "skipped"]
 
-Change = L["new_failure", "fixed", "still_failing", "unchanged"]
+Change = L["new_failure", "fixed", "still_failing", "new", "unchanged"]
 """What a step's verdict became since a baseline run (`--baseline`): `new_failure` it fails (or
 cannot run) now and did not then (or is new); `fixed` it failed then and passes now;
 `still_failing` it failed then and is not passing now (failing, or skipped: nothing showed it
-fixed); `unchanged` it did not fail then and does not now."""
+fixed); `new` the baseline run had no such step and it does not fail now (a guide or step
+added since); `unchanged` it did not fail then and does not now."""
 
 
 @dataclass(frozen=True, slots=True)

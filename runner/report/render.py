@@ -106,7 +106,8 @@ def summarize(result: RunResult) -> Summary:
 
 
 CHANGES: dict[Change, str] = {"new_failure": "new failure", "fixed": "fixed",
-                              "still_failing": "still failing", "unchanged": "unchanged"}
+                              "still_failing": "still failing", "new": "new",
+                              "unchanged": "unchanged"}
 """Each change since a baseline run, as the reports write it, in the order they list them."""
 
 
@@ -117,14 +118,15 @@ def count_changes(result: RunResult) -> dict[Change, int]:
 
 
 def changes_line(result: RunResult) -> str | None:
-    """`since baseline.json: 1 new failure, 2 fixed, 0 still failing, 38 unchanged`; None
-    without a baseline."""
+    """`since baseline.json: 1 new failure, 2 fixed, 0 still failing, 4 new steps, 38
+    unchanged`; None without a baseline."""
     if result.baseline is None:
         return None
     counts = count_changes(result)
-    # Only "new failure" is a noun to count; "fixed", "still failing", "unchanged" are not.
+    # "new failure" and "new step" are nouns to count; "fixed", "still failing" are not.
+    nouns = {"new_failure": "new failure", "new": "new step"}
     return f"since {result.baseline}: " + ", ".join(
-        _count(counts[change], word) if change == "new_failure" else f"{counts[change]} {word}"
+        _count(counts[change], nouns[change]) if change in nouns else f"{counts[change]} {word}"
         for change, word in CHANGES.items())
 
 

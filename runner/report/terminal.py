@@ -45,7 +45,7 @@ _LABELS: dict[Verdict, tuple[str, str]] = {
 
 
 _CHANGE_STYLES = {"new_failure": "bold red", "fixed": "bold green", "still_failing": "red",
-                  "unchanged": "dim"}
+                  "new": "cyan", "unchanged": "dim"}
 
 
 def should_color(stream: TextIO, environ: Mapping[str, str]) -> bool:

@@ -56,9 +56,10 @@ def test_each_change(before: Verdict, now: Verdict, change: str) -> None:
     assert marked.baseline == "base.json"
 
 
-def test_a_new_step_is_a_new_failure_only_when_it_fails() -> None:
-    marked = mark_changes(_result((GUIDE, 10, "failed"), (GUIDE, 20, "passed")), _baseline())
-    assert _changes(marked) == ["new_failure", "unchanged"]
+def test_a_step_the_baseline_lacks_is_new_or_a_new_failure() -> None:
+    marked = mark_changes(_result((GUIDE, 10, "failed"), (GUIDE, 20, "passed"),
+                                  (GUIDE, 30, "skipped")), _baseline())
+    assert _changes(marked) == ["new_failure", "new", "new"]
 
 
 def test_same_line_first_then_same_name_in_order_when_lines_moved() -> None:
@@ -82,9 +83,9 @@ def test_the_json_report_has_changes_only_with_a_baseline() -> None:
     marked = to_json(mark_changes(_result((GUIDE, 10, "failed"), (GUIDE, 20, "passed")),
                                   _baseline((GUIDE, 10, "passed"))))
     assert marked["baseline"] == "base.json"
-    assert marked["changes"] == {"new_failure": 1, "fixed": 0, "still_failing": 0,
-                                 "unchanged": 1}
-    assert [s["change"] for s in marked["guides"][0]["steps"]] == ["new_failure", "unchanged"]
+    assert marked["changes"] == {"new_failure": 1, "fixed": 0, "still_failing": 0, "new": 1,
+                                 "unchanged": 0}
+    assert [s["change"] for s in marked["guides"][0]["steps"]] == ["new_failure", "new"]
 
 
 @pytest.mark.parametrize(("content", "said"), [
@@ -163,13 +164,16 @@ def test_a_run_against_its_baseline(tmp_path: Path) -> None:
                              "--html", str(html))
     assert status == 1
     assert re.search(r"FAIL \[new failure\] \S+register.md:8 POST /api/v1/agents", output)
-    assert f"since {base}: 1 new failure, 0 fixed, 0 still failing, 1 unchanged" in output
+    assert f"since {base}: 1 new failure, 0 fixed, 0 still failing, 0 new steps, 1 unchanged" \
+        in output
     data = json.loads(now.read_text())
-    assert data["changes"] == {"new_failure": 1, "fixed": 0, "still_failing": 0, "unchanged": 1}
+    assert data["changes"] == {"new_failure": 1, "fixed": 0, "still_failing": 0, "new": 0,
+                               "unchanged": 1}
     assert [s["change"] for s in data["guides"][0]["steps"]] == ["new_failure", "unchanged"]
     page = read_page(html.read_text(encoding="utf-8"))
     assert page.table_rows("changes") == {"new failure": ["1"], "fixed": ["0"],
-                                          "still failing": ["0"], "unchanged": ["1"]}
+                                          "still failing": ["0"], "new": ["0"],
+                                          "unchanged": ["1"]}
     badges = [e.text for e in page.elements if "change" in e.classes]
     assert badges == ["new failure", "unchanged"]
     # JUnit and GitHub annotations carry the mark too.
@@ -214,7 +218,11 @@ def test_the_changes_line_counts_new_failures_in_the_plural() -> None:
     result = RunResult(target="embedded", guides=(GuideResult("g.md", "failed", steps),),
                        baseline="base.json")
     assert changes_line(result) == ("since base.json: 2 new failures, 0 fixed, 0 still failing, "
-                                    "0 unchanged")
+                                    "0 new steps, 0 unchanged")
     one = replace(result, guides=(GuideResult("g.md", "failed", steps[:1]),))
     assert changes_line(one) == ("since base.json: 1 new failure, 0 fixed, 0 still failing, "
-                                 "0 unchanged")
+                                 "0 new steps, 0 unchanged")
+    added = replace(one, guides=(GuideResult("g.md", "passed", (
+        replace(steps[0], status="passed", change="new"),)),))
+    assert changes_line(added) == ("since base.json: 0 new failures, 0 fixed, 0 still failing, "
+                                   "1 new step, 0 unchanged")

@@ -40,6 +40,7 @@ td.number { text-align: right; font-variant-numeric: tabular-nums; }
 .change-new_failure { color: var(--fail); font-weight: 700; }
 .change-fixed { color: var(--pass); font-weight: 700; }
 .change-still_failing { color: var(--error); }
+.change-new { color: var(--focus); }
 .change-unchanged { color: var(--muted); }
 ol.steps { list-style: none; padding: 0; }
 li.step { border: 1px solid var(--line); border-left-width: 6px; margin: 0.5rem 0;
