@@ -63,6 +63,14 @@ def test_a_missing_token_is_one_usage_error_and_nothing_is_sent(
     assert not route.called
 
 
+def test_the_message_names_the_export_that_reads_the_token_first(tmp_path: Path) -> None:
+    exported = ("# Agents\n\n```bash\nexport TOKEN=${TOKEN:-$BOOTSTRAP_TOKEN}\n```\n\n"
+                + READS_TOKEN.replace("$BOOTSTRAP_TOKEN", "$TOKEN"))
+    status, output = _run(tmp_path, None, _guide(tmp_path, exported))
+    assert status == 2, output
+    assert "guide.md:4 reads $BOOTSTRAP_TOKEN" in output, output
+
+
 def test_no_token_is_needed_when_no_guide_reads_it(tmp_path: Path) -> None:
     with respx.mock as mock:
         mock.get(f"{TARGET}/health").respond(200, json={"status": "ok"})

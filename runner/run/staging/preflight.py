@@ -51,10 +51,16 @@ def preflight(guides: Sequence[Guide], target: Target) -> None:
 
 
 def _first_reader(guides: Sequence[Guide]) -> str | None:
+    """Where the token is first read: an assignment before a request (`export
+    TOKEN=$BOOTSTRAP_TOKEN`) is named itself, not the request that uses it later."""
     for guide in guides:
         for step in guide.steps:
-            if "BOOTSTRAP_TOKEN" in step.reads:
-                return str(step.source)
+            if "BOOTSTRAP_TOKEN" not in step.reads:
+                continue
+            for assignment in step.setup:
+                if "BOOTSTRAP_TOKEN" in assignment.value.variables():
+                    return str(assignment.source)
+            return str(step.source)
     return None
 
 
