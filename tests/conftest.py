@@ -1,4 +1,4 @@
-"""Shared test configuration, and the one `verify-docs serve` fixture."""
+"""Shared test configuration, and the `verify-docs serve` fixtures."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ import pytest
 pytest_plugins = ["pytester"]
 
 
-@pytest.fixture
-def served() -> Iterator[tuple[str, str]]:
+def _serve(*options: str) -> Iterator[tuple[str, str]]:
     """`verify-docs serve --port 0` in its own process: its URL and bootstrap token, read from
     the two lines it prints first."""
-    proc = subprocess.Popen([sys.executable, "-m", "runner", "serve", "--port", "0"],
+    proc = subprocess.Popen([sys.executable, "-m", "runner", "serve", "--port", "0", *options],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
@@ -26,3 +25,17 @@ def served() -> Iterator[tuple[str, str]]:
     finally:
         proc.terminate()
         proc.communicate(timeout=10)
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[str, str]]:
+    """The embedded IdP served as the contract has it (100 requests a minute per client)."""
+    yield from _serve()
+
+
+@pytest.fixture
+def served_unlimited() -> Iterator[tuple[str, str]]:
+    """Served with no rate limit, for a test that runs one guide many times within a minute
+    (the rounds of `--diff`, then `--update`, then a check): as one client, the bootstrap
+    token, it would meet the contract's 429 there, which is not what such a test is about."""
+    yield from _serve("--rate-limit", "0")

@@ -40,8 +40,9 @@ def _verifier(guide: Path, url: str, token: str
     return verify
 
 
-def test_no_run_tag_reaches_the_guide(served: tuple[str, str], tmp_path: Path) -> None:
-    url, token = served
+def test_no_run_tag_reaches_the_guide(served_unlimited: tuple[str, str], tmp_path: Path
+                                      ) -> None:
+    url, token = served_unlimited
     original = REGISTER.read_text()
     # The unique fields themselves drift: the real ones went out tagged and came back so.
     # In the answer to the registration, not in its request.
@@ -65,11 +66,12 @@ def test_no_run_tag_reaches_the_guide(served: tuple[str, str], tmp_path: Path) -
     assert second.returncode == 0, second.stdout + second.stderr
 
 
-def test_diff_reruns_in_memory_under_fresh_numbers(served: tuple[str, str], tmp_path: Path) -> None:
+def test_diff_reruns_in_memory_under_fresh_numbers(served_unlimited: tuple[str, str],
+                                                   tmp_path: Path) -> None:
     # The registration documented as `200 OK` holds every later step back; the rounds run
     # the updated text again on the same target, so a guide number used before would meet
     # its own agent (409). --diff prints what --update then writes, and writes nothing.
-    url, token = served
+    url, token = served_unlimited
     original = REGISTER.read_text()
     drifted = original.replace("The AgentIdP answers `201 Created`",
                                "The AgentIdP answers `200 OK`", 1)
