@@ -116,6 +116,8 @@ def test_pull_requests_run_the_guides_embedded_and_strict(workflow: dict[str, An
     assert on_pr == ["embedded"]
     run = _step(jobs["embedded"], r"make verify-docs")["run"]
     assert "--target" not in run and "--no-strict" not in run and "IDP_BOOTSTRAP_TOKEN" not in run
+    # Drift gets its suggested patch in the step summary; nothing is written in CI.
+    assert re.search(r"(\s|\")--diff(\s|\")", run) and "--update" not in run
     recipe = re.search(r"^verify-docs:.*\n\t(.*)", (ROOT / "Makefile").read_text(), re.M)
     assert recipe is not None and "--strict" in recipe.group(1)
 
