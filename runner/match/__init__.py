@@ -7,6 +7,7 @@ from runner.match.response import (
     ResponseMatch,
     compare_response,
     match_response,
+    printed_filter,
     shown_json,
 )
 
@@ -15,5 +16,6 @@ __all__ = [
     "ResponseMatch",
     "compare_response",
     "match_response",
+    "printed_filter",
     "shown_json",
 ]

@@ -35,7 +35,8 @@ from runner.translate.docjson import documented_body, parse_documented_json
 from runner.translate.json_body import read_json
 from runner.translate.shapes import fits_shape, is_placeholder, prefix_fits, shape_of, shortened
 
-__all__ = ["ExampleBook", "ResponseMatch", "compare_response", "match_response", "shown_json"]
+__all__ = ["ExampleBook", "ResponseMatch", "compare_response", "match_response", "printed_filter",
+           "shown_json"]
 
 _IGNORED_HEADERS = frozenset({"date", "content-length", "connection", "transfer-encoding"})
 _NUMERIC_HEADERS = frozenset({"x-ratelimit-remaining", "x-ratelimit-reset", "retry-after"})
@@ -174,7 +175,7 @@ def _directive_paths(paths: tuple[str, ...], step: Step) -> list[Path]:
     return [parse_path(path, source=step.source) for path in paths]
 
 
-def _printed_filter(step: Step) -> tuple[str, bool] | None:
+def printed_filter(step: Step) -> tuple[str, bool] | None:
     """The jq filter a shown curl's output goes through (`| jq '.data[0]'`), and `-r`.
 
     None when the output is printed whole (no jq, `jq`, `jq .`, `python -m json.tool`)
@@ -192,7 +193,7 @@ def _filtered(step: Step, response: httpx.Response,
               body_source: Source) -> tuple[bool, Any, Problem | None]:
     """The real JSON as the reader sees it: (is JSON, value, a problem selecting it)."""
     ok, real = read_json(response.content)
-    printed = _printed_filter(step)
+    printed = printed_filter(step)
     if not ok or printed is None:
         return ok, real, None
     path, _ = printed
@@ -213,7 +214,7 @@ def shown_json(step: Step, response: httpx.Response) -> tuple[bool, Any]:
     """The real JSON as the documented body is held against it (after a `| jq` filter):
     (whether there is one, the value)."""
     ok, real = read_json(response.content)
-    printed = _printed_filter(step)
+    printed = printed_filter(step)
     if not ok or printed is None:
         return ok, real
     try:
@@ -242,7 +243,7 @@ def _body_problems(step: Step, documented: DocumentedResponse, response: httpx.R
     if missing is not None:
         return [missing], ()
     if not _is_json(documented):
-        printed = _printed_filter(step)
+        printed = printed_filter(step)
         got = response.text.strip()
         want = documented.body.strip()
         if printed is not None and ok:

@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from runner.match import printed_filter
 from runner.model import (
     DocError,
     DocumentedResponse,
+    DocValue,
     Observed,
     Problem,
     RunResult,
@@ -28,6 +30,7 @@ from runner.model import (
     StepResult,
     status_matches,
 )
+from runner.read.jq import render
 from runner.secrets.decoding import decoded_forms
 from runner.translate.docjson import documented_body
 from runner.update.body import BodyEditor
@@ -236,7 +239,7 @@ def _step_edits(plan: _FilePlan, result: StepResult, observed: Observed,
     documented = step.response
     if documented is not None:
         looks.extend(_header_edits(plan, documented, observed, problems, handled, safe))
-        looks.extend(_body_edits(plan, documented, observed, problems, handled, safe))
+        looks.extend(_body_edits(plan, step, documented, observed, problems, handled, safe))
     for index, problem in enumerate(problems):
         if index not in handled and problem.severity == "failure":
             looks.append(f"{problem.source or step.source}: {problem.message}")
@@ -308,23 +311,25 @@ def _header_edits(plan: _FilePlan, documented: DocumentedResponse, observed: Obs
     return looks
 
 
-def _body_edits(plan: _FilePlan, documented: DocumentedResponse, observed: Observed,
-                problems: Sequence[Problem], handled: set[int],
+def _body_edits(plan: _FilePlan, step: Step, documented: DocumentedResponse,
+                observed: Observed, problems: Sequence[Problem], handled: set[int],
                 safe: Callable[[str], bool]) -> list[str]:
     body_problems = [(i, p) for i, p in enumerate(problems) if p.severity == "failure"
                      and (p.path or "").startswith("$") and i not in handled]
-    whole = [(i, p) for i, p in enumerate(problems) if p.severity == "failure"
-             and p.path is None and p.message == "the response body differs from the guide"]
-    looks: list[str] = []
-    if whole and observed.text is not None and observed.text.strip():
-        index = whole[0][0]
-        if _replace_text(plan, documented, observed.text.strip(), safe):
-            handled.add(index)
-    if not body_problems or not observed.is_json:
-        return looks
+    # Compared as text: the whole body, or what a `| jq` filter printed of it.
+    as_text = [i for i, p in enumerate(problems) if p.severity == "failure"
+               and p.path is None and p.message == "the response body differs from the guide"]
     try:
-        doc = documented_body(documented)
+        doc: DocValue | None = documented_body(documented)
     except DocError:
+        doc = None  # text, such as the one value `jq -r .scope` prints
+        as_text += [i for i, p in body_problems if p.path == "$"]
+    looks: list[str] = []
+    text = _printed_text(step, observed)
+    if as_text and text is not None and text.strip() and _replace_text(
+            plan, documented, text.strip(), safe):
+        handled.update(as_text)
+    if not body_problems or not observed.is_json or doc is None:
         return looks
     editor = BodyEditor(plan.text, documented.body, documented.body_line, safe)
     editor.edit(doc, observed.body, [p for _, p in body_problems])
@@ -337,6 +342,15 @@ def _body_edits(plan: _FilePlan, documented: DocumentedResponse, observed: Obser
     looks.extend(f"{documented.source.path}:{documented.body_line}: {look}"
                  for look in editor.looks)
     return looks
+
+
+def _printed_text(step: Step, observed: Observed) -> str | None:
+    """What the command prints, as a reader sees it: the body, or what its `| jq` filter
+    prints of it (`jq -r .scope`: the one value, bare), from the example-holding body."""
+    printed = printed_filter(step)
+    if printed is None:
+        return observed.text
+    return render(observed.body, raw=printed[1]) if observed.is_json else None
 
 
 def _replace_text(plan: _FilePlan, documented: DocumentedResponse, text: str,

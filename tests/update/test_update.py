@@ -182,6 +182,51 @@ def test_diff_prints_the_patch_alone_on_stdout_for_git_apply(
     assert guide.read_text() == original
 
 
+PRINTED = """# What jq prints
+
+<!-- verify: requires=registered-agent -->
+
+With the agent of [Register an agent](../../../fixtures/registered-agent.md):
+
+```console
+$ curl -s -X POST http://localhost:3000/api/v1/token -d grant_type=client_credentials \\
+    -d client_id=$CLIENT_ID -d client_secret=$CLIENT_SECRET -d scope=tokens:read | jq -r .expires_in
+3600
+```
+
+```console
+$ curl -s -X POST http://localhost:3000/api/v1/token -d grant_type=client_credentials \\
+    -d client_id=$CLIENT_ID -d client_secret=$CLIENT_SECRET -d scope=tokens:read | jq .token_type
+"Bearer"
+```
+
+```console
+$ curl -s -X POST http://localhost:3000/api/v1/token -d grant_type=client_credentials \\
+    -d client_id=$CLIENT_ID -d client_secret=$CLIENT_SECRET -d scope=tokens:read | jq -r .scope
+tokens:read
+```
+
+```console
+$ curl -s -X POST http://localhost:3000/api/v1/token -d grant_type=client_credentials \\
+    -d client_id=$CLIENT_ID -d client_secret=$CLIENT_SECRET -d scope=tokens:read | jq -r .access_token
+eyJhbGciOiJSUzI1NiIsImtpZCI6...
+```
+"""
+
+
+def test_what_a_jq_filter_prints_is_written_as_it_prints_it(tmp_path: Path) -> None:
+    # The one value (bare under -r, quoted without), never the whole answer around it.
+    drifted = (PRINTED.replace("\n3600\n", "\n7200\n").replace('"Bearer"', '"bearer"')
+               .replace("\ntokens:read\n", "\nagents:read\n"))
+    assert drifted.count("\n") == PRINTED.count("\n") and drifted != PRINTED
+    guide = _copy(tmp_path, TOKENS, drifted)
+    first = _verify(str(guide), "--update")
+    assert first.exit_code == 1, first.output
+    assert "needs a look" not in first.output, first.output
+    assert guide.read_text() == PRINTED
+    assert _verify(str(guide)).exit_code == 0
+
+
 def test_a_github_run_puts_the_patch_in_the_step_summary(tmp_path: Path) -> None:
     guide = _copy(tmp_path, REGISTER, _plant(REGISTER.read_text(), RESTORED[1:2]))
     summary = tmp_path / "summary.md"
