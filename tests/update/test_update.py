@@ -208,7 +208,8 @@ tokens:read
 
 ```console
 $ curl -s -X POST http://localhost:3000/api/v1/token -d grant_type=client_credentials \\
-    -d client_id=$CLIENT_ID -d client_secret=$CLIENT_SECRET -d scope=tokens:read | jq -r .access_token
+    -d client_id=$CLIENT_ID -d client_secret=$CLIENT_SECRET -d scope=tokens:read \\
+    | jq -r .access_token
 eyJhbGciOiJSUzI1NiIsImtpZCI6...
 ```
 """
