@@ -75,41 +75,47 @@ def html_report(path: str, openapi: Path) -> HtmlReport:
         return HtmlReport(path, None, str(exc))
 
 
-def _write_html(result: RunResult, html: HtmlReport) -> None:
+def _write_html(result: RunResult, html: HtmlReport, exit_status: int | None) -> None:
     from runner.coverage import measure_coverage
     from runner.report.html import write_html
 
     # Measured here, from the run's results (the report only formats what was measured).
     coverage = None if html.api is None else measure_coverage(html.api, result)
-    write_html(result, Path(html.path), coverage=coverage, coverage_note=html.unavailable)
+    write_html(result, Path(html.path), coverage=coverage, coverage_note=html.unavailable,
+               exit_status=exit_status)
 
 
 def write_reports(result: Any, json_path: str | None, junitxml: str | None,
-                   html: HtmlReport | None = None, *, patch: str | None = None) -> int:
+                   html: HtmlReport | None = None, *, patch: str | None = None,
+                   status: Callable[[int], int] | None = None) -> int:
     """Write every report asked for: 0, else 2 when one could not be written, 4 when one
     crashed (a bug: one line names its traceback file); each with a message.
 
-    Each is tried even when another fails: nothing that can be reported is lost.
+    Each is tried even when another fails: nothing that can be reported is lost. `status`
+    gives the exit status the run ends with from what the reports written so far forced:
+    the HTML page, written last, states it (without it, the run's own).
     """
     from runner.report.github import write_annotations, write_step_summary
     from runner.report.json_report import write_json
     from runner.report.junit import write_junit
     from runner.run import record_crash
 
+    forced = 0
     writers: list[tuple[str, Callable[[], None]]] = []
     if json_path:
         writers.append((f"--json {json_path}", lambda: write_json(result, Path(json_path))))
     if junitxml:
         writers.append((f"--junitxml {junitxml}", lambda: write_junit(result, Path(junitxml))))
-    if html is not None:
-        writers.append((f"--html {html.path}", lambda: _write_html(result, html)))
     if os.environ.get("GITHUB_ACTIONS") == "true":
         writers.append(("GitHub annotations", lambda: write_annotations(result, sys.stdout)))
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             writers.append((f"GITHUB_STEP_SUMMARY {summary}",
                             lambda: write_step_summary(result, Path(summary), patch=patch)))
-    forced = 0
+    if html is not None:
+        # Last, so that the outcome it states counts every other report not written.
+        writers.append((f"--html {html.path}", lambda: _write_html(
+            result, html, None if status is None else status(forced))))
     for what, write in writers:
         try:
             write()

@@ -302,7 +302,8 @@ def _run(
     except KeyboardInterrupt:
         from runner.model import RunResult
 
-        write_reports(RunResult(target=target or config.target), json_path, junitxml, html)
+        write_reports(RunResult(target=target or config.target), json_path, junitxml, html,
+                      status=_interrupted)
         click.echo("verify-docs: interrupted before any request was sent", err=True)
         return 130
     planned = any(g.steps for g in guides)
@@ -328,7 +329,7 @@ def _run(
         from runner.model import RunResult
 
         write_reports(RunResult(target=chosen.name, mask=chosen.secrets.mask), json_path,
-                       junitxml, html)
+                       junitxml, html, status=_interrupted)
         click.echo("verify-docs: interrupted during the preflight check; no guide was run",
                    err=True)
         return 130
@@ -369,7 +370,15 @@ def _run(
                                             write=update, show=diff, rerun=rerun,
                                             documented_origin=config.documented_origin)
             forced = max(forced, written)
-        forced = max(forced, write_reports(result, json_path, junitxml, html, patch=patch))
+        before = forced
+
+        def ends_with(reports: int) -> int:
+            if outcome.interrupted or outcome.abandoned:
+                return 130
+            return _exit_status(result, planned=planned, forced=max(before, reports))
+
+        forced = max(forced, write_reports(result, json_path, junitxml, html, patch=patch,
+                                           status=ends_with))
     else:
         forced = write_terminal_report(result, verbose=True, color=False, stream=sys.stderr) \
             if verbose else 0
@@ -383,16 +392,8 @@ def _run(
     if outcome.interrupted:
         click.echo(f"verify-docs: interrupted; {cleanup_said(outcome.result)}", err=True)
         return 130
-    if coverage is not None:
-        status = max(forced, coverage(result), _coverage_faults(result))
-    else:
-        status = result.exit_status
-    if status == 0 and planned and not any(g.steps for g in result.guides):
-        status = 5  # -k deselected every step there was
-    if coverage is not None and status == 0 and not _any_ran(result):
-        status = 5  # figures of a run that sent nothing would read as a real coverage
-    if forced:  # a report not written: never a pass, and a crash is a crash
-        status = max(forced, 0 if status == 5 else status)
+    status = _exit_status(result, planned=planned, forced=forced,
+                          measured=None if coverage is None else coverage(result))
     files = crash_files(result)
     if files:
         click.echo("verify-docs: the runner itself failed (a bug, exit 4); traceback in "
@@ -401,6 +402,29 @@ def _run(
         click.echo("verify-docs: no step was run: every step was held back by --read-only, "
                    "deselected by -k or skipped (exit 5)", err=True)
     return status
+
+
+def _exit_status(result: RunResult, *, planned: bool, forced: int,
+                 measured: int | None = None) -> int:
+    """What a run that was not interrupted exits with: the run's own status (or, for
+    `coverage`, what it `measured`), raised by `forced`, a report not written. The HTML
+    report states it too, so it is worked out in one place."""
+    if measured is None:
+        status = result.exit_status
+    else:
+        status = max(forced, measured, _coverage_faults(result))
+    if status == 0 and planned and not any(g.steps for g in result.guides):
+        status = 5  # -k deselected every step there was
+    if measured is not None and status == 0 and not _any_ran(result):
+        status = 5  # figures of a run that sent nothing would read as a real coverage
+    if forced:  # a report not written: never a pass, and a crash is a crash
+        status = max(forced, 0 if status == 5 else status)
+    return status
+
+
+def _interrupted(forced: int) -> int:
+    """The exit status of a run interrupted before any guide ran, whatever the reports did."""
+    return 130
 
 
 def _any_ran(result: RunResult) -> bool:

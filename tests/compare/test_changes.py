@@ -174,8 +174,12 @@ def test_a_run_against_its_baseline(tmp_path: Path) -> None:
     assert page.table_rows("changes") == {"new failure": ["1"], "fixed": ["0"],
                                           "still failing": ["0"], "new": ["0"],
                                           "unchanged": ["1"]}
-    badges = [e.text for e in page.elements if "change" in e.classes]
+    # Each step's badge (the summary's table of steps that need attention repeats one).
+    badges = [e.text for step in page.elements if "step" in step.classes
+              for e in step.find_all("span") if "change" in e.classes]
     assert badges == ["new failure", "unchanged"]
+    assert [row.find_all("td")[-1].text for row in page.by_id("attention").find_all("tr")[1:]] \
+        == ["new failure"]
     # JUnit and GitHub annotations carry the mark too.
     junit = tmp_path / "now.xml"
     status, output = _invoke(str(guide), "--baseline", str(base), "--junitxml", str(junit),

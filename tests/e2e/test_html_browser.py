@@ -128,3 +128,32 @@ def test_printing_opens_every_step_and_leaves_the_navigation_out(page: Page) -> 
     expect(page.locator("nav")).to_be_hidden()
     pdf = page.pdf()
     assert pdf.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(("width", "media"), [(400, "screen"), (720, "print")],
+                         ids=["phone", "A4-paper"])
+def test_the_outcome_comes_first_and_nothing_is_wider_than_the_page(
+    browser: Browser, reports: tuple[Path, dict[str, object]], width: int, media: str
+) -> None:
+    context = browser.new_context(java_script_enabled=False,
+                                  viewport={"width": width, "height": 800})
+    opened = context.new_page()
+    opened.emulate_media(media="print" if media == "print" else "screen")
+    opened.goto(reports[0].as_uri())
+    outcome = opened.locator("#outcome")
+    expect(outcome).to_contain_text("This run FAILED (exit status 1)")
+    box = outcome.bounding_box()
+    assert box is not None and box["y"] + box["height"] < 800  # read without scrolling
+    # Wide tables scroll in their own region (or, printed, wrap): the page itself never
+    # scrolls sideways, and nothing is cut at the paper's edge.
+    widths = opened.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    assert widths[0] <= widths[1], widths
+    context.close()
+
+
+def test_printing_shows_a_failed_steps_exchange_but_not_a_passing_ones(page: Page) -> None:
+    page.emulate_media(media="print")
+    expect(page.locator("li.step.failed details.exchange pre").first).to_be_visible()
+    passing = page.locator("li.step.passed details.exchange")
+    assert passing.count() > 0
+    expect(passing.first).to_be_hidden()  # a hundred pages of what went right, left out

@@ -90,7 +90,7 @@ def test_a_failed_step_shows_documented_and_real_side_by_side() -> None:
     failed = page.by_id("guide-2-step-2")
     table = next(t for t in failed.find_all("table") if "compare" in t.classes)
     head = [th.text for th in table.find_all("th")]
-    assert head == ["documented (line 20)", "real"]
+    assert head == ["documented in the guide (line 20)", "real answer of the target"]
     changed = [row for row in table.find_all("tr") if "changed" in row.classes]
     assert changed
     status = changed[0].find_all("td")

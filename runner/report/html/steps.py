@@ -21,16 +21,23 @@ from runner.report.render import (
     step_problems,
 )
 
-__all__ = ["LABELS", "guide_section"]
+__all__ = ["LABELS", "guide_section", "step_id"]
 
 LABELS = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "skipped": "SKIP"}
 _CELL_LIMIT = 400
+_CHANGED_CELL_LIMIT = 4000
+"""A changed line is cut much later than an unchanged one: the difference may be at its end."""
 _EQUAL_CONTEXT = 2
 _MAX_ROWS = 80
 
 Row = tuple[str | None, str | None, bool]
 """A row of the side-by-side table: documented text, real text (None: no line on that side),
 and whether the two differ."""
+
+
+def step_id(number: int, index: int) -> str:
+    """The id of a guide's step on the page (both counted from 1), for links to it."""
+    return f"guide-{number}-step-{index}"
 
 
 def guide_section(m: Markup, guide: GuideResult, number: int) -> str:
@@ -43,7 +50,11 @@ def guide_section(m: Markup, guide: GuideResult, number: int) -> str:
     tally = ", ".join(f"{sum(s.status == verdict for s in guide.steps)} {word}"
                       for verdict, word in (("passed", "passed"), ("failed", "failed"),
                                             ("error", "errors"), ("skipped", "skipped")))
-    parts.append(m.tag("p", m.text(f"{count} step{'' if count == 1 else 's'}: {tally}")))
+    if count or not guide.errors:
+        # A page with no step (an index) passes; "0 passed, 0 failed" would read as a fault.
+        said = (f"{count} step{'' if count == 1 else 's'}: {tally}" if count
+                else "No steps: this page documents no request, so there was nothing to run.")
+        parts.append(m.tag("p", m.text(said)))
     if guide.errors:
         parts.append(m.tag("p", m.text("Could not be read or planned; nothing was sent:")))
         parts.append(m.tag("ul", *(m.tag("li", m.tag("code", m.text(source)), ": ",
@@ -51,7 +62,7 @@ def guide_section(m: Markup, guide: GuideResult, number: int) -> str:
                                    for source, message in sorted(guide.errors)),
                            class_="errors"))
     if guide.steps:
-        parts.append(m.tag("ol", *(_step(m, guide, step, f"{ident}-step-{index}")
+        parts.append(m.tag("ol", *(_step(m, guide, step, step_id(number, index))
                                    for index, step in enumerate(guide.steps, 1)),
                            class_="steps"))
     for cleanup in guide.cleanup:
@@ -120,17 +131,17 @@ def _comparison(m: Markup, result: StepResult) -> str:
                       or not status_matches(step.expected, result.actual_status))
     rows: list[Row] = [(f"status {expected}", f"status {actual}", status_differs)]
     rows += _body_rows(result)
-    documented = "documented"
+    documented = "documented in the guide"
     if step.response is not None:
         documented += f" (line {step.response.source.line})"
     head = m.tag("tr", m.tag("th", m.text(documented), scope="col"),
-                 m.tag("th", m.text("real"), scope="col"))
+                 m.tag("th", m.text("real answer of the target"), scope="col"))
     lines = [_row(m, row) for row in rows[:_MAX_ROWS]]
     if len(rows) > _MAX_ROWS:
         hidden = len(rows) - _MAX_ROWS
         lines.append(_row(m, (f"… {hidden} more rows", f"… {hidden} more rows", False), gap=True))
-    caption = ("The documented response against the real one; - and a red background: "
-               "documented only, + and green: real only")
+    caption = ("Documented response against the real one: lines marked - (red) are only in "
+               "the guide, + (green) only in the real answer")
     return m.tag("table", m.tag("caption", m.text(caption)), m.tag("thead", head),
                  m.tag("tbody", m.join(lines)), class_="compare")
 
@@ -143,7 +154,7 @@ def _row(m: Markup, row: Row, *, gap: bool = False) -> str:
         if text is None:
             cells.append(m.tag("td", class_=f"cell {side} empty"))
             continue
-        shown = m.text(_clip(text))
+        shown = m.text(_clip(text, _CHANGED_CELL_LIMIT if changed else _CELL_LIMIT))
         content = m.tag(wrap, m.text(mark), shown) if changed else m.text("  ") + shown
         cells.append(m.tag("td", content, class_=f"cell {side}" + (" gap" if gap else "")))
     return m.tag("tr", *cells, class_="changed" if changed else None)
@@ -210,5 +221,8 @@ def _pairs(gone: list[str], came: list[str]) -> Iterator[Row]:
         yield left, right, True
 
 
-def _clip(text: str) -> str:
-    return text if len(text) <= _CELL_LIMIT else text[: _CELL_LIMIT - 1] + "…"
+def _clip(text: str, limit: int) -> str:
+    """The text, or its start and how much was cut: a cut is never silent."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"
