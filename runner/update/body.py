@@ -27,8 +27,8 @@ from runner.model import (
     DocValue,
     Problem,
 )
-from runner.read.jq import Part, format_path
-from runner.translate.shapes import shape_of, shortened
+from runner.read.jq import Part, Path, format_path, path_matches
+from runner.translate.shapes import HUMAN_TEXT_KEYS, shape_of, shortened
 from runner.update.align import align
 from runner.update.text import Edit, GuideText, tokens_of
 
@@ -46,8 +46,12 @@ class BodyEditor:
     """Edits for one documented body: `lines` are the body's lines as the parser read them,
     the first at Markdown line `first`."""
 
-    def __init__(self, guide: GuideText, body: str, first: int, safe: Safe) -> None:
+    def __init__(self, guide: GuideText, body: str, first: int, safe: Safe, *,
+                 ignore: Sequence[Path] = (), unordered: Sequence[Path] = ()) -> None:
         self.guide = guide
+        self.ignore = tuple(ignore)
+        self.unordered = tuple(unordered)
+        """The step's `ignore=` and `unordered=` paths: items are told apart as it did."""
         self.lines = body.split("\n")
         self.first = first
         self.safe = safe
@@ -82,7 +86,8 @@ class BodyEditor:
             problem = failing[path]
             if (isinstance(doc, DocArray) and isinstance(real, list) and not doc.more
                     and doc.items and _RESIZED.search(problem.message)
-                    and self._items(doc, real, parts, "(in any order)" in problem.message)):
+                    and self._items(doc, real, parts, any(
+                        path_matches(pattern, parts) for pattern in self.unordered))):
                 return
             self._replace(doc, real)
             return
@@ -107,13 +112,18 @@ class BodyEditor:
             if problem is None:
                 continue
             meant = _MEANT.search(problem.message)
-            # Renamed only when the real key holds the documented value: a close name alone
-            # (`region` and `version`) is a guess, and the removed key is drift enough.
-            if (meant and meant.group(2) and meant.group(1) in real
-                    and meant.group(1) not in documented):
-                self._rename(member.source.line, member.source.column, member.key,
-                             meant.group(1))
-                documented.add(meant.group(1))
+            new = meant.group(1) if meant is not None else None
+            # Renamed only when the real key holds the documented value, or one of its kind
+            # that a name alone cannot be (an object, an array, a text): a close name alone
+            # for a scalar (`region` and `version`) is a guess, and the removed key is drift
+            # enough. Removed, a renamed `data` would take its whole documented page along.
+            if (meant is not None and new is not None and new in real and new not in documented
+                    and (meant.group(2) or _alike(member, new, real[new]))):
+                self._rename(member.source.line, member.source.column, member.key, new)
+                documented.add(new)
+                child = [*parts, new]
+                self._node(member.value, real[new], child,
+                           self._problems(member.value, real[new], child))
             else:
                 self._remove_member(member.source.line, member.source.column, doc)
         extra = [key for key in real
@@ -147,13 +157,13 @@ class BodyEditor:
         if opening is None or any(span is None for span in spans):
             return False
         bounds = [span for span in spans if span is not None]
-        fits = [[not _problems(item, value, [*parts, j]) for j, value in enumerate(real)]
+        fits = [[not self._problems(item, value, [*parts, j]) for j, value in enumerate(real)]
                 for item in items]
         alignment = align(fits, len(real), unordered=unordered)
         for i, j in alignment.pairs:
             if i not in alignment.fitting:
                 child = [*parts, j]
-                self._node(items[i], real[j], child, _problems(items[i], real[j], child))
+                self._node(items[i], real[j], child, self._problems(items[i], real[j], child))
         removed = set(alignment.removed)
         if len(removed) == len(items) and not alignment.pairs:
             return False  # nothing is kept: the array is written again
@@ -161,6 +171,17 @@ class BodyEditor:
         self._add_items(items, bounds, real, alignment.pairs, alignment.added, opening,
                         unordered)
         return True
+
+    def _problems(self, doc: DocValue, real: Any, parts: list[Part]) -> dict[str, Problem]:
+        """The failing paths of one documented item held against one real item (the answer is
+        cleaned: its ids are the guide's examples already, so a fresh book unifies them)."""
+        matcher = BodyMatcher(ExampleBook(), ignore=self.ignore, unordered=self.unordered)
+        matcher.value(doc, real, parts)
+        failing: dict[str, Problem] = {}
+        for problem in matcher.problems:
+            if problem.severity == "failure" and problem.path:
+                failing.setdefault(problem.path, problem)
+        return failing
 
     def _span(self, item: DocValue | DocEllipsis) -> tuple[int, int] | None:
         """The first and last token of a documented item."""
@@ -433,6 +454,18 @@ class BodyEditor:
         return " " * widths[0] if widths else "  "
 
 
+def _alike(member: DocMember, key: str, value: Any) -> bool:
+    """Whether a real value under a close name is what a documented member shows, by its
+    kind: the same container, or a text where the guide shows a human-readable text."""
+    documented = member.value
+    if isinstance(documented, DocObject):
+        return isinstance(value, dict)
+    if isinstance(documented, DocArray):
+        return isinstance(value, list)
+    return (key.lower() in HUMAN_TEXT_KEYS and isinstance(value, str) and bool(value.strip())
+            and isinstance(documented, DocScalar) and isinstance(documented.value, str))
+
+
 def _template(doc: DocArray) -> DocObject | None:
     """The documented items' pattern when they are objects written with `...` (each shows a
     few keys): real items are then written the same way."""
@@ -456,18 +489,6 @@ def _like(template: DocObject, value: Any) -> str:
     shown = [f"{_dumps(m.key)}: {_dumps(value[m.key])}" for m in template.members
              if m.key in value]
     return "{" + ", ".join([*shown, "..."]) + "}"
-
-
-def _problems(doc: DocValue, real: Any, parts: list[Part]) -> dict[str, Problem]:
-    """The failing paths of one documented item held against one real item (the answer is
-    cleaned: its ids are the guide's examples already, so a fresh book unifies them)."""
-    matcher = BodyMatcher(ExampleBook())
-    matcher.value(doc, real, parts)
-    failing: dict[str, Problem] = {}
-    for problem in matcher.problems:
-        if problem.severity == "failure" and problem.path:
-            failing.setdefault(problem.path, problem)
-    return failing
 
 
 def _dumps(value: Any) -> str:

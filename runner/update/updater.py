@@ -28,6 +28,7 @@ from runner.model import (
     StepResult,
     status_matches,
 )
+from runner.read.jq import parse_path
 from runner.secrets.decoding import decoded_forms
 from runner.translate.docjson import documented_body
 from runner.update.body import BodyEditor
@@ -236,7 +237,7 @@ def _step_edits(plan: _FilePlan, result: StepResult, observed: Observed,
     documented = step.response
     if documented is not None:
         looks.extend(_header_edits(plan, documented, observed, problems, handled, safe))
-        looks.extend(_body_edits(plan, documented, observed, problems, handled, safe))
+        looks.extend(_body_edits(plan, step, documented, observed, problems, handled, safe))
     for index, problem in enumerate(problems):
         if index not in handled and problem.severity == "failure":
             looks.append(f"{problem.source or step.source}: {problem.message}")
@@ -308,7 +309,7 @@ def _header_edits(plan: _FilePlan, documented: DocumentedResponse, observed: Obs
     return looks
 
 
-def _body_edits(plan: _FilePlan, documented: DocumentedResponse, observed: Observed,
+def _body_edits(plan: _FilePlan, step: Step, documented: DocumentedResponse, observed: Observed,
                 problems: Sequence[Problem], handled: set[int],
                 safe: Callable[[str], bool]) -> list[str]:
     body_problems = [(i, p) for i, p in enumerate(problems) if p.severity == "failure"
@@ -326,7 +327,13 @@ def _body_edits(plan: _FilePlan, documented: DocumentedResponse, observed: Obser
         doc = documented_body(documented)
     except DocError:
         return looks
-    editor = BodyEditor(plan.text, documented.body, documented.body_line, safe)
+    try:
+        ignore = [parse_path(path) for path in step.ignore]
+        unordered = [parse_path(path) for path in step.unordered]
+    except DocError:
+        ignore, unordered = [], []
+    editor = BodyEditor(plan.text, documented.body, documented.body_line, safe, ignore=ignore,
+                        unordered=unordered)
     editor.edit(doc, observed.body, [p for _, p in body_problems])
     if not editor.edits and editor.looks:
         return [f"{documented.source.path}:{documented.body_line}: {look}"

@@ -207,8 +207,8 @@ class _Planter:
             if token is None:
                 return []
             human = key is not None and key.lower() in HUMAN_TEXT_KEYS
-            if isinstance(value, str) and (shape_of(value) is not None
-                                           or shortened(value) is not None):
+            if (isinstance(value, str | int) and not isinstance(value, bool)
+                    and shape_of(value) is not None) or shortened(value) is not None:
                 if shape_of(value) == "uuid" and self.repeated[value] > 1:
                     fresh = value[:-4] + ("beef" if not value.endswith("beef") else "cafe")
                     drifts.append(self._drift("example-id", at, at + len(token),
@@ -418,8 +418,10 @@ def _plant(original: str, drifts: Sequence[Drift]) -> str:
 
 def _touched(before: str, after: str) -> set[int]:
     """The 1-based lines of `before` a diff to `after` changes (an insertion touches the
-    lines on both sides of it)."""
-    old, new = before.splitlines(), after.splitlines()
+    lines on both sides of it). A comma at a line's end does not count: removing the last
+    member of an object takes the one before it off the line above."""
+    old, new = ([re.sub(r",\s*$", "", line) for line in text.splitlines()]
+                for text in (before, after))
     lines: set[int] = set()
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, _j1, _j2 in matcher.get_opcodes():
@@ -482,7 +484,8 @@ def _diff(before: str, after: str) -> str:
 # The sweep
 
 
-def cases(guides: Sequence[Path], *, pairs: int, seed: int) -> list[Case]:
+def singles(guides: Sequence[Path]) -> list[Case]:
+    """One case for each drift each guide's own documented responses can show."""
     found: list[Case] = []
     for path in guides:
         relative = str(path.relative_to(ROOT))
@@ -493,19 +496,30 @@ def cases(guides: Sequence[Path], *, pairs: int, seed: int) -> list[Case]:
         own = [step for step in planned.steps if step.source.path == relative]
         drifts = _Planter(relative, path.read_text(), own).drifts()
         found.extend(Case(relative, (drift,), strict) for drift in drifts)
-        chooser = random.Random(f"{seed}:{relative}")
+    return found
+
+
+def pairs_of(done: Sequence[Outcome], *, pairs: int, seed: int) -> list[Case]:
+    """Pairs of drifts in one guide, each of which `--update` undoes alone (on other lines)."""
+    found: list[Case] = []
+    by_guide: dict[str, list[Case]] = {}
+    for outcome in done:
+        if outcome.verdict in ("restored", "minimal"):
+            by_guide.setdefault(outcome.case.guide, []).append(outcome.case)
+    for guide, cases in by_guide.items():
+        chooser = random.Random(f"{seed}:{guide}")
         both: set[tuple[int, int]] = set()
         for _ in range(pairs * 20):
-            if len(both) >= pairs or len(drifts) < 2:
+            if len(both) >= pairs or len(cases) < 2:
                 break
-            one, two = sorted(chooser.sample(range(len(drifts)), 2))
-            first, second = drifts[one], drifts[two]
+            one, two = sorted(chooser.sample(range(len(cases)), 2))
+            first, second = cases[one].drifts[0], cases[two].drifts[0]
             if first.line == second.line or not (first.end < second.start
                                                  or second.end < first.start):
                 continue
             if (one, two) not in both:
                 both.add((one, two))
-                found.append(Case(relative, (first, second), strict))
+                found.append(Case(guide, (first, second), cases[one].strict))
     return found
 
 
@@ -542,12 +556,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         guides += sorted(ACCEPTANCE.glob("*.md"))
     guides = [path for path in guides if args.only in str(path)]
     began = time.monotonic()
-    todo = cases(guides, pairs=args.pairs, seed=args.seed)
+    todo = singles(guides)
     if args.kind:
-        todo = [case for case in todo if any(d.kind == args.kind for d in case.drifts)]
+        todo = [case for case in todo if case.drifts[0].kind == args.kind]
     problems = clean_check(guides)
     with multiprocessing.Pool(args.jobs, initializer=_start_worker) as pool:
         outcomes = pool.map(run_case, todo, chunksize=8)
+        outcomes += pool.map(run_case, pairs_of(outcomes, pairs=args.pairs, seed=args.seed),
+                             chunksize=8)
     took = time.monotonic() - began
     _report(outcomes, problems, took)
     if args.json_file:

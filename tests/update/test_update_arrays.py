@@ -84,3 +84,31 @@ def test_an_unordered_array_is_edited_item_by_item_in_its_own_order(tmp_path: Pa
     _, updated = _round_trip(tmp_path / "gone", source, b_item, "", strict=False)
     a_item = '    {"email": "a@lists.example", "version": "1.0.0", ...}'
     assert a_item + ",\n" + b_item.rstrip(",\n") + "\n  ]" in updated
+
+
+def test_an_unordered_item_too_many_goes(tmp_path: Path) -> None:
+    a_item = '    {"email": "a@lists.example", "version": "1.0.0", ...}\n'
+    original, updated = _round_trip(tmp_path, CLEAN / "c11-list-unordered.md", a_item,
+                                    a_item.rstrip("\n") + ",\n" + a_item, strict=False)
+    assert updated == original
+
+
+def test_a_renamed_key_holding_a_page_is_renamed_not_removed(tmp_path: Path) -> None:
+    # `data` renamed and a value inside it drifted too: removing the key took the whole
+    # documented page with it; the page is kept and edited inside.
+    original = AUDIT.read_text()
+    page = original.index('  "data": [\n    {\n      "eventId": "a611220f')
+    drifted = (original[:page] + '  "page_data": [' + original[page + len('  "data": ['):])
+    drifted = drifted.replace('"action": "token.issued"', '"action": "token.created"', 1)
+    guide = _copy(tmp_path, AUDIT, drifted)
+    assert _run("--strict", str(guide), "--update").exit_code == 1
+    assert guide.read_text() == original
+    assert _run("--strict", str(guide)).exit_code == 0
+
+
+def test_a_renamed_message_key_is_renamed_back(tmp_path: Path) -> None:
+    # Its text is prose (any wording matches): the close name is the key, not a guess.
+    good = '  "message": "An agent with this email already exists."'
+    original, updated = _round_trip(tmp_path, CLEAN / "c06-status-before.md", good,
+                                    good.replace('"message"', '"messageText"'), strict=False)
+    assert updated == original
