@@ -63,7 +63,8 @@ class BodyEditor:
         self.looks: list[str] = []
         """Failures no edit could be made for, each said in a few words."""
         self.replaced: list[str] = []
-        """The plain documented strings replaced (an old error code): prose may name them."""
+        """The plain documented values replaced (an old error code, a number) and the keys
+        renamed or removed: prose and tables may name them."""
         self.unit = self._indent_unit()
 
     def edit(self, doc: DocValue, real: Any, problems: Sequence[Problem]) -> None:
@@ -120,12 +121,14 @@ class BodyEditor:
             if (meant is not None and new is not None and new in real and new not in documented
                     and (meant.group(2) or _alike(member, new, real[new]))):
                 self._rename(member.source.line, member.source.column, member.key, new)
+                self.replaced.append(member.key)
                 documented.add(new)
                 child = [*parts, new]
                 self._node(member.value, real[new], child,
                            self._problems(member.value, real[new], child))
             else:
                 self._remove_member(member.source.line, member.source.column, doc)
+                self.replaced.append(member.key)
         extra = [key for key in real
                  if key not in documented and format_path([*parts, key]) in failing]
         if extra:
@@ -323,9 +326,10 @@ class BodyEditor:
             return
         last = self._end(index)
         first_token, last_token = self.tokens[index], self.tokens[last]
-        if (isinstance(doc, DocScalar) and isinstance(doc.value, str) and not doc.placeholder
-                and shape_of(doc.value) is None and shortened(doc.value) is None):
-            self.replaced.append(doc.value)
+        if (isinstance(doc, DocScalar) and not isinstance(doc.value, bool) and doc.value is not None
+                and not doc.placeholder and shape_of(doc.value) is None
+                and shortened(doc.value) is None and len(str(doc.value)) > 1):
+            self.replaced.append(str(doc.value))
         multiline = self.guide.line_of(first_token.start) != self.guide.line_of(last_token.end)
         text = self._render(doc, real, multiline, self.guide.indent(doc.source.line))
         self._write(first_token.start, last_token.end, text)

@@ -108,7 +108,10 @@ class _FilePlan:
     text: GuideText
     edits: list[Edit] = field(default_factory=list)
     fixed: set[int] = field(default_factory=set)
+    statuses: list[str] = field(default_factory=list)
+    """Old statuses: a line reading one is checked by its step (`fixed`, `read_by`)."""
     needles: list[str] = field(default_factory=list)
+    """Old values and keys: looked for on every line of prose, the status lines too."""
 
 
 def plan_update(result: RunResult, *, allowed: Sequence[Path],
@@ -182,8 +185,9 @@ def plan_update(result: RunResult, *, allowed: Sequence[Path],
             files.append(FileUpdate(plan.path, plan.file, plan.text.text, new))
         # A phrase another step reads its status from is checked by that step already.
         checked = plan.fixed | {line for path, line in read_by if path == plan.path}
-        prose.extend(f"{plan.path}:{line}" for line in
-                     prose_mentions(plan.text, list(dict.fromkeys(plan.needles)), checked))
+        lines = set(prose_mentions(plan.text, list(dict.fromkeys(plan.statuses)), checked))
+        lines.update(prose_mentions(plan.text, list(dict.fromkeys(plan.needles)), set()))
+        prose.extend(f"{plan.path}:{line}" for line in sorted(lines))
     return Update(tuple(files), tuple(dict.fromkeys(looks)), tuple(prose))
 
 
@@ -229,7 +233,7 @@ def _step_edits(plan: _FilePlan, result: StepResult, observed: Observed,
         plan.edits.append(edit)
         plan.fixed.add(plan.text.line_of(edit.start))
         if step.expected.code is not None:
-            plan.needles.append(str(step.expected.code))
+            plan.statuses.append(str(step.expected.code))
         handled.update(i for i, p in enumerate(problems) if p.path is None
                        and p.source == (step.expected.source or step.source))
         if observed.body_problems is not None:
