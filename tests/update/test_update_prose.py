@@ -17,8 +17,9 @@ SCOPES = """\
 <!-- verify: requires=agent-token -->
 
 ```bash
-export READ=$(curl -s -X POST http://localhost:3000/api/v1/token -d grant_type=client_credentials \\
-  -d client_id=$CLIENT_ID -d client_secret=$CLIENT_SECRET -d scope=agents:read | jq -r '.access_token')
+export READ=$(curl -s -X POST http://localhost:3000/api/v1/token \\
+  -d grant_type=client_credentials -d client_id=$CLIENT_ID -d client_secret=$CLIENT_SECRET \\
+  -d scope=agents:read | jq -r '.access_token')
 ```
 
 A token without `agents:write` may not generate a credential:
