@@ -66,6 +66,9 @@ from tests.leaks import shaped_leaks
 ROOT = Path(__file__).resolve().parents[2]
 GUIDES = ROOT / "docs" / "developers" / "guides"
 ACCEPTANCE = ROOT / "tests" / "acceptance" / "clean"
+HELD_OUT = ROOT / "tests" / "update" / "heldout"
+"""Small guides in shapes our docs use little (console output, `http` headers, comments and
+trailing commas, `...`, shortened and repeated ids, status phrases, jq, error bodies)."""
 
 # Another status of the same class: the body is still compared, the drift is the number.
 _OTHER_STATUS = {200: 201, 201: 200, 202: 200, 204: 200, 400: 422, 401: 403, 403: 401,
@@ -387,7 +390,7 @@ def _project(folder: Path) -> None:
     shutil.copy(ROOT / "pyproject.toml", folder / "pyproject.toml")
     shutil.copytree(ROOT / "fixtures", folder / "fixtures",
                     ignore=shutil.ignore_patterns("idp", "*.py", "*.yaml", "__pycache__"))
-    for source in (GUIDES, ACCEPTANCE):
+    for source in (GUIDES, ACCEPTANCE, HELD_OUT):
         target = folder / source.relative_to(ROOT)
         shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.md"))
 
@@ -544,6 +547,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.update.sweep", description=__doc__)
     parser.add_argument("--acceptance", action="store_true",
                         help="sweep the clean acceptance guides too")
+    parser.add_argument("--held-out", action="store_true",
+                        help="sweep the small guides of tests/update/heldout too")
     parser.add_argument("--pairs", type=int, default=40, help="pairs of drifts per guide")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
@@ -554,6 +559,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     guides = sorted(GUIDES.glob("*.md"))
     if args.acceptance:
         guides += sorted(ACCEPTANCE.glob("*.md"))
+    if args.held_out:
+        guides += sorted(HELD_OUT.glob("*.md"))
     guides = [path for path in guides if args.only in str(path)]
     began = time.monotonic()
     todo = singles(guides)
