@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from runner.match import ExampleBook
+from runner.match.body import BodyMatcher
 from runner.model import (
     DocAny,
     DocArray,
@@ -25,13 +27,17 @@ from runner.model import (
     DocValue,
     Problem,
 )
-from runner.read.jq import Part, format_path
-from runner.translate.shapes import shape_of, shortened
+from runner.read.jq import Part, Path, format_path, path_matches
+from runner.translate.shapes import HUMAN_TEXT_KEYS, shape_of, shortened
+from runner.update.align import align
 from runner.update.text import Edit, GuideText, tokens_of
 
 __all__ = ["BodyEditor"]
 
 _MEANT = re.compile(r"did you mean `([^`]+)`\?( \(its value matches the guide's\))?")
+_RESIZED = re.compile(r" has [0-9]+ items?, the guide shows [0-9]+$| has no item like the one "
+                      r"documented at line [0-9]+ \(in any order\)$")
+"""An array whose items came, went or changed: edited item by item, not written again."""
 Safe = Callable[[str], bool]
 """Whether a text may be written into a guide (no secret, no run tag)."""
 
@@ -40,8 +46,12 @@ class BodyEditor:
     """Edits for one documented body: `lines` are the body's lines as the parser read them,
     the first at Markdown line `first`."""
 
-    def __init__(self, guide: GuideText, body: str, first: int, safe: Safe) -> None:
+    def __init__(self, guide: GuideText, body: str, first: int, safe: Safe, *,
+                 ignore: Sequence[Path] = (), unordered: Sequence[Path] = ()) -> None:
         self.guide = guide
+        self.ignore = tuple(ignore)
+        self.unordered = tuple(unordered)
+        """The step's `ignore=` and `unordered=` paths: items are told apart as it did."""
         self.lines = body.split("\n")
         self.first = first
         self.safe = safe
@@ -53,7 +63,8 @@ class BodyEditor:
         self.looks: list[str] = []
         """Failures no edit could be made for, each said in a few words."""
         self.replaced: list[str] = []
-        """The plain documented strings replaced (an old error code): prose may name them."""
+        """The plain documented values replaced (an old error code, a number) and the keys
+        renamed or removed: prose and tables may name them."""
         self.unit = self._indent_unit()
 
     def edit(self, doc: DocValue, real: Any, problems: Sequence[Problem]) -> None:
@@ -73,6 +84,12 @@ class BodyEditor:
         if isinstance(doc, DocAny):
             return
         if path in failing:
+            problem = failing[path]
+            if (isinstance(doc, DocArray) and isinstance(real, list) and not doc.more
+                    and doc.items and _RESIZED.search(problem.message)
+                    and self._items(doc, real, parts, any(
+                        path_matches(pattern, parts) for pattern in self.unordered))):
+                return
             self._replace(doc, real)
             return
         if not any(p.startswith(path) and p[len(path):][:1] in {".", "["} for p in failing):
@@ -96,15 +113,22 @@ class BodyEditor:
             if problem is None:
                 continue
             meant = _MEANT.search(problem.message)
-            # Renamed only when the real key holds the documented value: a close name alone
-            # (`region` and `version`) is a guess, and the removed key is drift enough.
-            if (meant and meant.group(2) and meant.group(1) in real
-                    and meant.group(1) not in documented):
-                self._rename(member.source.line, member.source.column, member.key,
-                             meant.group(1))
-                documented.add(meant.group(1))
+            new = meant.group(1) if meant is not None else None
+            # Renamed only when the real key holds the documented value, or one of its kind
+            # that a name alone cannot be (an object, an array, a text): a close name alone
+            # for a scalar (`region` and `version`) is a guess, and the removed key is drift
+            # enough. Removed, a renamed `data` would take its whole documented page along.
+            if (meant is not None and new is not None and new in real and new not in documented
+                    and (meant.group(2) or _alike(member, new, real[new]))):
+                self._rename(member.source.line, member.source.column, member.key, new)
+                self.replaced.append(member.key)
+                documented.add(new)
+                child = [*parts, new]
+                self._node(member.value, real[new], child,
+                           self._problems(member.value, real[new], child))
             else:
                 self._remove_member(member.source.line, member.source.column, doc)
+                self.replaced.append(member.key)
         extra = [key for key in real
                  if key not in documented and format_path([*parts, key]) in failing]
         if extra:
@@ -123,6 +147,144 @@ class BodyEditor:
             index = len(real) - len(tail) + offset
             if 0 <= index < len(real) and not isinstance(item, DocEllipsis):
                 self._node(item, real[index], [*parts, index], failing)
+
+    def _items(self, doc: DocArray, real: list[Any], parts: list[Part],
+               unordered: bool) -> bool:
+        """An array whose items came or went (or, unordered, changed): the items the answer
+        still has keep their text, a changed one is edited in place, one that went is removed
+        with its separator, and a new one is written like its documented neighbour. False
+        when the items cannot be told apart in the text (it is then written again whole)."""
+        items = [item for item in doc.items if not isinstance(item, DocEllipsis)]
+        spans = [self._span(item) for item in items]
+        opening = self._start(doc.source.line, doc.source.column)
+        if opening is None or any(span is None for span in spans):
+            return False
+        bounds = [span for span in spans if span is not None]
+        fits = [[not self._problems(item, value, [*parts, j]) for j, value in enumerate(real)]
+                for item in items]
+        alignment = align(fits, len(real), unordered=unordered)
+        for i, j in alignment.pairs:
+            if i not in alignment.fitting:
+                child = [*parts, j]
+                self._node(items[i], real[j], child, self._problems(items[i], real[j], child))
+        removed = set(alignment.removed)
+        if len(removed) == len(items) and not alignment.pairs:
+            return False  # nothing is kept: the array is written again
+        self._remove_items(bounds, removed)
+        self._add_items(items, bounds, real, alignment.pairs, alignment.added, opening,
+                        unordered)
+        return True
+
+    def _problems(self, doc: DocValue, real: Any, parts: list[Part]) -> dict[str, Problem]:
+        """The failing paths of one documented item held against one real item (the answer is
+        cleaned: its ids are the guide's examples already, so a fresh book unifies them)."""
+        matcher = BodyMatcher(ExampleBook(), ignore=self.ignore, unordered=self.unordered)
+        matcher.value(doc, real, parts)
+        failing: dict[str, Problem] = {}
+        for problem in matcher.problems:
+            if problem.severity == "failure" and problem.path:
+                failing.setdefault(problem.path, problem)
+        return failing
+
+    def _span(self, item: DocValue | DocEllipsis) -> tuple[int, int] | None:
+        """The first and last token of a documented item."""
+        index = self._start(item.source.line, item.source.column)
+        return None if index is None else (index, self._end(index))
+
+    def _remove_items(self, bounds: list[tuple[int, int]], removed: set[int]) -> None:
+        """Each run of removed items goes with the separator before it (or, for a run at the
+        start, the one after it), so the layout around it is kept."""
+        tokens, index = self.tokens, 0
+        while index < len(bounds):
+            if index not in removed:
+                index += 1
+                continue
+            last = index
+            while last + 1 < len(bounds) and last + 1 in removed:
+                last += 1
+            if index > 0:
+                start, end = tokens[bounds[index - 1][1]].end, tokens[bounds[last][1]].end
+            elif last + 1 < len(bounds):
+                start, end = tokens[bounds[0][0]].start, tokens[bounds[last + 1][0]].start
+            else:
+                start, end = tokens[bounds[0][0]].start, tokens[bounds[last][1]].end
+            self.edits.append(Edit(start, end, ""))
+            index = last + 1
+
+    def _add_items(self, items: list[DocValue], bounds: list[tuple[int, int]],
+                   real: list[Any], pairs: tuple[tuple[int, int], ...], added: tuple[int, ...],
+                   opening: int, unordered: bool) -> None:
+        """New real items, each after the documented item standing for the real one before
+        it (or before the first), written like that item."""
+        if not added:
+            return
+        tokens = self.tokens
+        if len(bounds) > 1:
+            separator = self.guide.text[tokens[bounds[0][1]].end:tokens[bounds[1][0]].start]
+        elif self.guide.line_of(tokens[bounds[0][0]].start) != self.guide.line_of(
+                tokens[opening].start):
+            separator = ",\n" + self.guide.indent(self.guide.line_of(tokens[bounds[0][0]].start))
+        else:
+            separator = ", "
+        by_real = {j: i for i, j in pairs}
+        after: dict[int, list[int]] = {}  # documented index (-1: before the first) -> new
+        for j in added:
+            # In any order, the documented order is the writer's: new items go last.
+            before = [len(items) - 1] if unordered else [by_real[k] for k in range(j)
+                                                         if k in by_real]
+            after.setdefault(max(before) if before else -1, []).append(j)
+        for i, news in after.items():
+            template = items[i] if i >= 0 else items[0]
+            indent = self.guide.indent(self.guide.line_of(tokens[bounds[max(i, 0)][0]].start))
+            written = [self._shaped(template, real[j], indent) for j in news]
+            if i >= 0:
+                at = tokens[bounds[i][1]].end
+                self._write(at, at, "".join(separator + text for text in written))
+            else:
+                at = tokens[bounds[0][0]].start
+                self._write(at, at, "".join(text + separator for text in written))
+
+    def _shaped(self, template: DocValue | None, real: Any, indent: str) -> str:
+        """A real value written the way a documented one is: on one line or a key a line,
+        showing the keys it shows (and its `...`), a bare `...` where it wrote one."""
+        if isinstance(template, DocAny):
+            return "..."
+        if isinstance(template, DocObject) and isinstance(real, dict):
+            keys = [member.key for member in template.members if member.key in real]
+            if not template.more:
+                keys += [key for key in real if key not in keys]
+            first = template.members[0] if template.members else None
+            inner = self.guide.indent(first.source.line) if first is not None else indent
+            multiline = self._multiline(template)
+            if not multiline or not inner.startswith(indent) or inner == indent:
+                inner = indent + self.unit
+            shown = [f"{_dumps(key)}: " + self._shaped(
+                member.value if (member := template.get(key)) is not None else None,
+                real[key], inner) for key in keys]
+            if template.more:
+                shown.append("...")
+            if not multiline:
+                return "{" + ", ".join(shown) + "}"
+            return "{\n" + ",\n".join(inner + line for line in shown) + "\n" + indent + "}"
+        if isinstance(template, DocArray) and isinstance(real, list):
+            element = next((item for item in template.items
+                            if not isinstance(item, DocEllipsis)), None)
+            if not self._multiline(template):
+                return "[" + ", ".join(self._shaped(element, value, indent)
+                                       for value in real) + "]"
+            inner = indent + self.unit
+            return "[\n" + ",\n".join(inner + self._shaped(element, value, inner)
+                                       for value in real) + "\n" + indent + "]"
+        if isinstance(template, DocScalar):
+            return self._render(template, real, False, indent)
+        return _dumps(real)
+
+    def _multiline(self, doc: DocValue) -> bool:
+        index = self._start(doc.source.line, doc.source.column)
+        if index is None:
+            return False
+        return self.guide.line_of(self.tokens[index].start) != self.guide.line_of(
+            self.tokens[self._end(index)].start)
 
     # Edits
 
@@ -164,9 +326,10 @@ class BodyEditor:
             return
         last = self._end(index)
         first_token, last_token = self.tokens[index], self.tokens[last]
-        if (isinstance(doc, DocScalar) and isinstance(doc.value, str) and not doc.placeholder
-                and shape_of(doc.value) is None and shortened(doc.value) is None):
-            self.replaced.append(doc.value)
+        if (isinstance(doc, DocScalar) and not isinstance(doc.value, bool) and doc.value is not None
+                and not doc.placeholder and shape_of(doc.value) is None
+                and shortened(doc.value) is None and len(str(doc.value)) > 1):
+            self.replaced.append(str(doc.value))
         multiline = self.guide.line_of(first_token.start) != self.guide.line_of(last_token.end)
         text = self._render(doc, real, multiline, self.guide.indent(doc.source.line))
         self._write(first_token.start, last_token.end, text)
@@ -293,6 +456,18 @@ class BodyEditor:
         if any(line.startswith("\t") for line in self.lines):
             return "\t"
         return " " * widths[0] if widths else "  "
+
+
+def _alike(member: DocMember, key: str, value: Any) -> bool:
+    """Whether a real value under a close name is what a documented member shows, by its
+    kind: the same container, or a text where the guide shows a human-readable text."""
+    documented = member.value
+    if isinstance(documented, DocObject):
+        return isinstance(value, dict)
+    if isinstance(documented, DocArray):
+        return isinstance(value, list)
+    return (key.lower() in HUMAN_TEXT_KEYS and isinstance(value, str) and bool(value.strip())
+            and isinstance(documented, DocScalar) and isinstance(documented.value, str))
 
 
 def _template(doc: DocArray) -> DocObject | None:

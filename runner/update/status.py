@@ -77,11 +77,14 @@ def status_edit(guide: GuideText, step: Step, actual: int) -> Edit | str:
 
 def prose_mentions(guide: GuideText, needles: list[str], skip: set[int]) -> list[int]:
     """The lines of prose (outside fences, and other than `skip`) that mention any of the
-    needles: an old status (`201`) or an old value (`AGENT_EXISTS`)."""
+    needles: an old status (`201`) or an old value (`AGENT_EXISTS`), a table row too.
+
+    Case counts, and a plain word (`Bearer`, `active`, `kind`) counts only where it is
+    written as a value, quoted or alone in a table cell: else every `bearer token` and
+    `active agent` of the prose would be listed."""
     found: list[int] = []
     fenced = False
-    patterns = [re.compile(rf"(?<![\w-]){re.escape(needle)}(?![\w-])") for needle in needles
-                if needle]
+    patterns = [_mention(needle) for needle in needles if needle]
     for line in range(1, len(guide.starts) + 1):
         written = guide.line_text(line)
         if _FENCE.match(written):
@@ -92,3 +95,10 @@ def prose_mentions(guide: GuideText, needles: list[str], skip: set[int]) -> list
         if any(pattern.search(written) for pattern in patterns):
             found.append(line)
     return found
+
+
+def _mention(needle: str) -> re.Pattern[str]:
+    word = re.escape(needle)
+    if re.fullmatch(r"[A-Za-z]+", needle) and not needle.isupper():
+        return re.compile(rf"[`\"']{word}[`\"']|\|[ \t]*{word}[ \t]*(?=\|)")
+    return re.compile(rf"(?<![\w-]){word}(?![\w-])")

@@ -30,7 +30,7 @@ from runner.model import (
     StepResult,
     status_matches,
 )
-from runner.read.jq import render
+from runner.read.jq import parse_path, render
 from runner.secrets.decoding import decoded_forms
 from runner.translate.docjson import documented_body
 from runner.update.body import BodyEditor
@@ -109,7 +109,10 @@ class _FilePlan:
     text: GuideText
     edits: list[Edit] = field(default_factory=list)
     fixed: set[int] = field(default_factory=set)
+    statuses: list[str] = field(default_factory=list)
+    """Old statuses: a line reading one is checked by its step (`fixed`, `read_by`)."""
     needles: list[str] = field(default_factory=list)
+    """Old values and keys: looked for on every line of prose, the status lines too."""
 
 
 def plan_update(result: RunResult, *, allowed: Sequence[Path],
@@ -183,8 +186,9 @@ def plan_update(result: RunResult, *, allowed: Sequence[Path],
             files.append(FileUpdate(plan.path, plan.file, plan.text.text, new))
         # A phrase another step reads its status from is checked by that step already.
         checked = plan.fixed | {line for path, line in read_by if path == plan.path}
-        prose.extend(f"{plan.path}:{line}" for line in
-                     prose_mentions(plan.text, list(dict.fromkeys(plan.needles)), checked))
+        lines = set(prose_mentions(plan.text, list(dict.fromkeys(plan.statuses)), checked))
+        lines.update(prose_mentions(plan.text, list(dict.fromkeys(plan.needles)), set()))
+        prose.extend(f"{plan.path}:{line}" for line in sorted(lines))
     return Update(tuple(files), tuple(dict.fromkeys(looks)), tuple(prose))
 
 
@@ -230,7 +234,7 @@ def _step_edits(plan: _FilePlan, result: StepResult, observed: Observed,
         plan.edits.append(edit)
         plan.fixed.add(plan.text.line_of(edit.start))
         if step.expected.code is not None:
-            plan.needles.append(str(step.expected.code))
+            plan.statuses.append(str(step.expected.code))
         handled.update(i for i, p in enumerate(problems) if p.path is None
                        and p.source == (step.expected.source or step.source))
         if observed.body_problems is not None:
@@ -331,7 +335,13 @@ def _body_edits(plan: _FilePlan, step: Step, documented: DocumentedResponse,
         handled.update(as_text)
     if not body_problems or not observed.is_json or doc is None:
         return looks
-    editor = BodyEditor(plan.text, documented.body, documented.body_line, safe)
+    try:
+        ignore = [parse_path(path) for path in step.ignore]
+        unordered = [parse_path(path) for path in step.unordered]
+    except DocError:
+        ignore, unordered = [], []
+    editor = BodyEditor(plan.text, documented.body, documented.body_line, safe, ignore=ignore,
+                        unordered=unordered)
     editor.edit(doc, observed.body, [p for _, p in body_problems])
     if not editor.edits and editor.looks:
         return [f"{documented.source.path}:{documented.body_line}: {look}"
