@@ -10,7 +10,7 @@ DEV := $(VENV)/.installed-dev
 # Passed to verify-docs by `make verify-docs`, e.g. ARGS='-k token -v' or ARGS='--lint'.
 ARGS ?=
 
-.PHONY: setup verify-docs test lint bench serve coverage
+.PHONY: setup verify-docs test lint bench sweep serve coverage
 
 setup: $(DEV)
 
@@ -49,6 +49,11 @@ coverage: $(RUNTIME)
 
 bench: $(DEV)
 	$(BIN)/python -m tests.bench
+
+# Plant each drift a documented response can show in a copy of each guide, --update it, and
+# check the guide comes back (or a minimal diff that passes). Minutes, so not in `make test`.
+sweep: $(DEV)
+	$(BIN)/python -m tests.update.sweep --acceptance --held-out
 
 serve: $(RUNTIME)
 	$(BIN)/verify-docs serve
