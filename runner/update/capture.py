@@ -4,29 +4,69 @@ A capture reads the real answer, so a documented body cannot fix it: only the pa
 wrote (a `capture=` directive or a `$(curl ... | jq -r FILTER)`) can. That is a command, so
 it is edited only when the match is unambiguous: one key of the path is missing, and exactly
 one other key at that place holds what the path reads on from there (the rest of the path
-resolves under it; for the last key, the value the documented body shows there). Anything
-else is left to a person with what the answer does hold there.
+resolves under it; for the last key, the value the documented body shows there, or, when
+the guide shows none, the one field whose value has the shape the later commands use the
+variable as: a bearer token, an id in a URL path). Anything else is left to a person with
+what the answer does hold there.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from runner.model import DocError, DocumentedResponse, Step
+from runner.model.command import Literal, Parameter, Word
 from runner.read.jq import format_path, parse_path, select
 from runner.translate.docjson import documented_body
+from runner.translate.shapes import Shape, shape_of
 from runner.update.text import Edit, GuideText
 
-__all__ = ["capture_edit"]
+__all__ = ["capture_edit", "variable_uses"]
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
+_TOKEN_SHAPES: frozenset[Shape] = frozenset({"jwt", "opaque", "secret"})
+_ID_SHAPES: frozenset[Shape] = frozenset({"uuid", "opaque"})
+
+
+def variable_uses(steps: Iterable[Step]) -> dict[str, frozenset[Shape]]:
+    """The shapes each variable's value must have, from where the commands put it: after
+    `Bearer ` a token, after a `/` of a URL an id. A variable read nowhere telling is absent."""
+    uses: dict[str, set[Shape]] = {}
+    for step in steps:
+        words = step.command.argv if step.command is not None else ()
+        for word in words:
+            for name, shapes in _word_uses(word):
+                uses.setdefault(name, set()).update(shapes)
+    return {name: frozenset(shapes) for name, shapes in uses.items()}
+
+
+def _word_uses(word: Word) -> Iterable[tuple[str, frozenset[Shape]]]:
+    before = ""
+    url = False
+    for part in word.parts:
+        if isinstance(part, Literal):
+            before += part.text
+            url = url or "://" in part.text
+        elif isinstance(part, Parameter):
+            if before.lower().rstrip(" ").endswith("bearer") and before.endswith(" "):
+                yield part.name, _TOKEN_SHAPES
+            elif url and before.endswith("/"):
+                yield part.name, _ID_SHAPES
+            before = ""
+        else:
+            before = ""
+
 
 def capture_edit(text: GuideText, step: Step, name: str, body: Any,
-                 safe: Callable[[str], bool]) -> Edit | str:
-    """The edit renaming one key of capture `$name`'s path, or why none is made."""
+                 safe: Callable[[str], bool],
+                 uses: Mapping[str, frozenset[Shape]] | None = None) -> Edit | str:
+    """The edit renaming one key of capture `$name`'s path, or why none is made.
+
+    `uses` (from `variable_uses` over the guide's steps) tells a field apart by the shape
+    the later commands need when the guide documents no value for it."""
     capture = next((c for c in step.captures if c.name == name), None)
     if capture is None:
         return "not updated: the capture is not the step's own"
@@ -55,11 +95,18 @@ def capture_edit(text: GuideText, step: Step, name: str, body: Any,
                     + ", ".join(sorted(candidates)))
     else:
         documented = _documented_value(step.response, parts)
-        candidates = [] if documented is _NOTHING else [
-            key for key, value in current.items() if key != missing and value == documented]
-        why = (f"which field of {place} holds the value cannot be told from the answer (its "
-               f"fields: {keys})" if documented is _NOTHING else
-               f"not one field of {place} holds the documented value (its fields: {keys})")
+        wanted = (uses or {}).get(name, frozenset())
+        if documented is not _NOTHING:
+            candidates = [key for key, value in current.items()
+                          if key != missing and value == documented]
+        else:
+            # No value shown: the later commands say what it is (`Bearer $ACCESS`: a token).
+            candidates = [key for key, value in current.items()
+                          if key != missing and shape_of(value) in wanted]
+        why = (f"not one field of {place} holds the documented value (its fields: {keys})"
+               if documented is not _NOTHING else
+               f"which field of {place} holds the value cannot be told from the answer (its "
+               f"fields: {keys})")
     if len(candidates) != 1:
         return f"not updated: {why}; {fix}"
     new_key = candidates[0]

@@ -33,8 +33,9 @@ from runner.model import (
 from runner.read.jq import parse_path, render
 from runner.secrets.decoding import decoded_forms
 from runner.translate.docjson import documented_body
+from runner.translate.shapes import Shape
 from runner.update.body import BodyEditor
-from runner.update.capture import capture_edit
+from runner.update.capture import capture_edit, variable_uses
 from runner.update.status import prose_mentions, status_edit
 from runner.update.text import Edit, GuideText, apply_edits
 
@@ -143,6 +144,7 @@ def plan_update(result: RunResult, *, allowed: Sequence[Path],
                     step.step.source.line)
     shared = {place: sorted(lines) for place, lines in read_by.items() if len(lines) > 1}
     for guide in result.guides:
+        uses = variable_uses(step.step for step in guide.steps)
         for step in guide.steps:
             if step.status != "failed":
                 continue
@@ -168,7 +170,7 @@ def plan_update(result: RunResult, *, allowed: Sequence[Path],
             plan = plans[where.path]
             if not plan.text.text:
                 continue
-            looks.extend(_step_edits(plan, step, step.observed, safe, shared))
+            looks.extend(_step_edits(plan, step, step.observed, safe, shared, uses))
     files: list[FileUpdate] = []
     prose: list[str] = []
     for plan in plans.values():
@@ -212,8 +214,8 @@ def _failures(step: StepResult) -> list[str]:
 
 
 def _step_edits(plan: _FilePlan, result: StepResult, observed: Observed,
-                safe: Callable[[str], bool],
-                shared: Mapping[tuple[str, int], list[int]]) -> list[str]:
+                safe: Callable[[str], bool], shared: Mapping[tuple[str, int], list[int]],
+                uses: Mapping[str, frozenset[Shape]]) -> list[str]:
     """Add one failed step's edits to its file's plan; what was left to a person."""
     step = result.step
     looks: list[str] = []
@@ -239,7 +241,7 @@ def _step_edits(plan: _FilePlan, result: StepResult, observed: Observed,
                        and p.source == (step.expected.source or step.source))
         if observed.body_problems is not None:
             problems, handled = observed.body_problems, set()
-    looks.extend(_capture_edits(plan, step, observed, problems, handled, safe))
+    looks.extend(_capture_edits(plan, step, observed, problems, handled, safe, uses))
     documented = step.response
     if documented is not None:
         looks.extend(_header_edits(plan, documented, observed, problems, handled, safe))
@@ -255,7 +257,8 @@ _CAPTURE = re.compile(r"cannot capture \$(\w+): ")
 
 def _capture_edits(plan: _FilePlan, step: Step, observed: Observed,
                    problems: Sequence[Problem], handled: set[int],
-                   safe: Callable[[str], bool]) -> list[str]:
+                   safe: Callable[[str], bool],
+                   uses: Mapping[str, frozenset[Shape]]) -> list[str]:
     """A capture that found nothing is no drift of the documented body: its path is renamed
     when the answer leaves one reading (`capture_edit`), else it is listed with why."""
     looks: list[str] = []
@@ -269,7 +272,7 @@ def _capture_edits(plan: _FilePlan, step: Step, observed: Observed,
             looks.append(f"{problem.source}: {problem.message}; not updated: change the path "
                          "to the field that holds the value, or the request that answers it")
             continue
-        edit = capture_edit(plan.text, step, found.group(1), observed.body, safe)
+        edit = capture_edit(plan.text, step, found.group(1), observed.body, safe, uses)
         if isinstance(edit, Edit):
             plan.edits.append(edit)
         else:

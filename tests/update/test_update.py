@@ -406,17 +406,43 @@ def test_a_capture_of_a_renamed_field_is_renamed_when_one_field_reads_on(tmp_pat
     assert _lenient(str(guide)).exit_code == 0
 
 
-def test_a_capture_that_cannot_be_told_is_listed_with_why(tmp_path: Path) -> None:
-    # `jq -r '.token'` on an answer of four fields: which one holds the token is a guess.
-    guide = _copy(tmp_path, DRIFTED / "d26-jq-capture-missing.md")
-    before = guide.read_bytes()
+def test_a_capture_is_told_apart_by_how_later_commands_use_it(tmp_path: Path) -> None:
+    # `jq -r '.token'` on an answer of four fields, and no value documented for it: the
+    # next command sends `Bearer $ACCESS`, and one field alone holds a token.
+    source = DRIFTED / "d26-jq-capture-missing.md"
+    guide = _copy(tmp_path, source)
     outcome = _lenient(str(guide), "--update")
     assert outcome.exit_code == 1
-    assert guide.read_bytes() == before
+    assert guide.read_text() == source.read_text().replace(
+        "jq -r '.token'", "jq -r '.access_token'")
+    assert _lenient(str(guide)).exit_code == 0
+
+
+def test_a_capture_that_cannot_be_told_is_listed_with_why(tmp_path: Path) -> None:
+    # Read nowhere that says what it is (a form field): which field it was is a guess.
+    text = (DRIFTED / "d26-jq-capture-missing.md").read_text().replace(
+        'curl http://localhost:3000/api/v1/agents -H "Authorization: Bearer $ACCESS"',
+        "curl -X POST http://localhost:3000/api/v1/token/introspect "
+        '-H "Authorization: Bearer $BOOTSTRAP_TOKEN" -d "token=$ACCESS"')
+    guide = _copy(tmp_path, DRIFTED / "d26-jq-capture-missing.md", text)
+    outcome = _lenient(str(guide), "--update")
+    assert outcome.exit_code == 1
+    assert guide.read_text() == text
     assert (f"needs a look: {guide}:6: cannot capture $ACCESS: $.token not found in the "
             "response; not updated: which field of $ holds the value cannot be told from the "
             "answer (its fields: access_token, expires_in, scope, token_type); change `.token` "
             "to the field that now holds the value") in outcome.stderr, outcome.stderr
+
+
+def test_the_uses_of_a_variable_are_read_from_the_commands() -> None:
+    from runner.plan import plan_guide as plan
+    from runner.update.capture import variable_uses
+
+    guide = plan(TOKENS, display_path=str(TOKENS), root=ROOT)
+    uses = variable_uses(guide.steps)
+    assert uses["TOKEN"] == frozenset({"jwt", "opaque", "secret"})  # `Bearer $TOKEN`
+    assert uses["AGENT_ID"] == frozenset({"uuid", "opaque"})  # `/agents/$AGENT_ID/...`
+    assert "CLIENT_SECRET" not in uses  # a form field says nothing of its shape
 
 
 def test_a_capture_renamed_only_when_exactly_one_field_fits(tmp_path: Path) -> None:
